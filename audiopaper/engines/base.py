@@ -1,0 +1,76 @@
+"""The engine protocol: every speech engine, built in or third party, looks like this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from audiopaper.models import Boundary
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """What an engine is and what it can take; the segmenter honours ``max_chars``."""
+
+    name: str
+    version: str  # part of the cache key: a new model or client re-synthesizes
+    sample_rate: int
+    max_chars: int  # the longest text one request should carry
+    hard_max_chars: int  # the longest text one request can carry at all
+    default_jobs: int = 1  # how many requests to run at once by default
+    needs_network: bool = False
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A voice and its settings, as named by a voice profile."""
+
+    engine: str
+    name: str
+    rate: float = 1.0  # speaking rate, 1.0 = the voice's own
+    pitch: float = 0.0  # semitones-ish offset; engines map it to what they have
+    volume: float = 1.0  # linear gain
+    extra: tuple[tuple[str, str], ...] = field(default=())
+
+    def cache_fields(self) -> dict[str, object]:
+        return {
+            "engine": self.engine,
+            "voice": self.name,
+            "rate": self.rate,
+            "pitch": self.pitch,
+            "volume": self.volume,
+            "extra": list(self.extra),
+        }
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    """An engine's answer: mono float32 samples in [-1, 1] at ``sample_rate``."""
+
+    samples: np.ndarray
+    sample_rate: int
+    boundaries: tuple[Boundary, ...] = ()
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+@runtime_checkable
+class Engine(Protocol):
+    info: EngineInfo
+
+    def check_available(self) -> None:
+        """Raise EngineUnavailable (with the alternative in its hint) if this engine
+        cannot work here. Called once, before any work starts."""
+
+    def voices(self) -> list[str]:
+        """The voice names this engine offers."""
+        ...
+
+    def synthesize(self, text: str, voice: Voice) -> Synthesis:
+        """Speak ``text`` (already normalized). Thread-safe: the synthesis stage calls
+        it from up to ``jobs`` threads at once."""
+        ...
