@@ -75,5 +75,5 @@ def _output_error(path: Path, exc: OSError) -> OutputError:
     reason = exc.strerror or str(exc)
     return OutputError(
         f"cannot write {path}: {reason}",
-        hint="check that the output folder is writable and has free space, or pick another with --out",
+        hint="check that the folder is writable and has free space, or pick another with --out",
     )

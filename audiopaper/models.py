@@ -85,6 +85,7 @@ class Segment:
     role: Role
     article_index: int | None  # None for the opening and closing
     paragraph_index: int
+    sentence_index: int = 0  # within the paragraph; pieces of one sentence share it
     pause_after: Pause = Pause.SENTENCE
 
     def __post_init__(self) -> None:
@@ -111,6 +112,7 @@ class Clip:
     sample_rate: int
     boundaries: tuple[Boundary, ...] = ()
     reused: bool = False
+    data_offset: int = 0  # where the PCM starts in ``pcm_path``
 
     @property
     def duration(self) -> float:

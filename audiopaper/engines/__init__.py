@@ -10,7 +10,7 @@ from collections.abc import Callable
 from importlib.metadata import entry_points
 
 from audiopaper.engines.base import Engine, EngineInfo, Synthesis, Voice
-from audiopaper.errors import ConfigError
+from audiopaper.errors import ConfigError, EngineUnavailable
 
 __all__ = ["Engine", "EngineInfo", "Registry", "Synthesis", "Voice", "get_engine", "registry"]
 
@@ -22,6 +22,7 @@ class Registry:
         self._factories: dict[str, EngineFactory] = {}
         self._engines: dict[str, Engine] = {}
         self._loaded = False
+        self._broken: dict[str, str] = {}  # entry point name -> why it failed to load
 
     def register(self, name: str, factory: EngineFactory) -> None:
         self._factories[name] = factory
@@ -32,6 +33,11 @@ class Registry:
 
     def get(self, name: str) -> Engine:
         self._load_entry_points()
+        if name not in self._factories and name in self._broken:
+            raise EngineUnavailable(
+                f"engine {name!r} failed to load: {self._broken[name]}",
+                hint="reinstall audiopaper (uv sync), or use the offline voice: --voice offline",
+            )
         if name not in self._factories:
             known = ", ".join(self.names())
             raise ConfigError(f"unknown engine {name!r}", hint=f"known engines: {known}")
@@ -44,7 +50,11 @@ class Registry:
             return
         self._loaded = True
         for ep in entry_points(group="audiopaper.engines"):
-            ep.load()(self)
+            # One broken plugin must not take the others down with it.
+            try:
+                ep.load()(self)
+            except Exception as exc:
+                self._broken[ep.name] = f"{type(exc).__name__}: {exc}"
 
 
 registry = Registry()

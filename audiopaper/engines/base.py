@@ -21,6 +21,9 @@ class EngineInfo:
     hard_max_chars: int  # the longest text one request can carry at all
     default_jobs: int = 1  # how many requests to run at once by default
     needs_network: bool = False
+    # True: the engine reads forced pinyin from the lexicon (set_pinyin_overrides);
+    # False: the lexicon's homophones are substituted into the text instead.
+    takes_pinyin: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class Synthesis:
     samples: np.ndarray
     sample_rate: int
     boundaries: tuple[Boundary, ...] = ()
+    notes: tuple[str, ...] = ()  # what the engine could not speak, for the report
 
     @property
     def duration(self) -> float:

@@ -1,0 +1,270 @@
+"""Clips → one MP3 edition: join PCM (no crossfade) with pauses by level, normalize
+loudness in two passes, encode once, tag with ID3 chapters. Chapter starts and cue
+times come from the samples actually stitched."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from audiopaper.cache import CachedClip, read_pcm
+from audiopaper.ffmpeg import Loudness, measure_loudness, pcm_input_args, run_with_input
+from audiopaper.fsutil import TEMP_PREFIX
+from audiopaper.models import Chapter, Clip, Cue, Pause
+
+MP3_RATE = 44_100
+MP3_BITRATE = "64k"
+TARGET_LUFS = -16.0
+MAX_TRUE_PEAK = -1.0
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class Placed:
+    clip: Clip
+    start: int  # in samples from the edition start
+    pause: int  # silence after the clip, in samples
+
+
+@dataclass(frozen=True)
+class Timeline:
+    placed: tuple[Placed, ...]
+    sample_rate: int
+
+    @property
+    def total_samples(self) -> int:
+        if not self.placed:
+            return 0
+        last = self.placed[-1]
+        return last.start + last.clip.samples + last.pause
+
+    @property
+    def duration(self) -> float:
+        return self.total_samples / self.sample_rate
+
+    def ms(self, samples: int) -> int:
+        return round(samples * 1000 / self.sample_rate)
+
+
+def lay_out(clips: list[Clip], pauses: dict[Pause, float], sample_rate: int) -> Timeline:
+    placed = []
+    position = 0
+    for index, clip in enumerate(clips):
+        is_last = index == len(clips) - 1
+        pause = 0.5 if is_last else pauses[clip.segment.pause_after]  # a breath at the end
+        silence = round(pause * sample_rate)
+        placed.append(Placed(clip, position, silence))
+        position += clip.samples + silence
+    return Timeline(tuple(placed), sample_rate)
+
+
+def pcm_chunks(timeline: Timeline) -> Iterator[bytes]:
+    """The edition as 16-bit PCM, streamed clip by clip (never held whole in memory)."""
+    for item in timeline.placed:
+        clip = item.clip
+        yield read_pcm(
+            CachedClip(clip.pcm_path, clip.sample_rate, clip.samples, (), clip.data_offset)
+        )
+        remaining = item.pause * 2
+        while remaining > 0:
+            size = min(remaining, _CHUNK)
+            yield bytes(size)
+            remaining -= size
+
+
+def loudness_gain(measured: Loudness) -> float:
+    """The linear gain (dB) that brings the measured loudness to the target."""
+    if measured.integrated_lufs == float("-inf"):
+        return 0.0
+    return TARGET_LUFS - measured.integrated_lufs
+
+
+def encode_edition(timeline: Timeline, out_path: Path) -> Loudness:
+    """Measure, then encode to a temp MP3 beside ``out_path`` (the caller tags and
+    renames it). Returns the input loudness measured in the first pass."""
+    measured = measure_loudness(pcm_chunks(timeline), timeline.sample_rate)
+    gain = loudness_gain(measured)
+    filters = [f"volume={gain:.2f}dB"]
+    if measured.true_peak_dbtp + gain > MAX_TRUE_PEAK - 0.5:
+        # Linear gain alone would push the peak past -1 dBTP: hold it with a limiter
+        # set a little lower, since the MP3 encoder adds a few tenths of overshoot.
+        filters.append(f"alimiter=limit={10 ** ((MAX_TRUE_PEAK - 1.0) / 20):.4f}:level=false")
+    filters.append(f"aresample={MP3_RATE}")
+    run_with_input(
+        [
+            *pcm_input_args(timeline.sample_rate),
+            "-af",
+            ",".join(filters),
+            "-ac",
+            "1",
+            "-ar",
+            str(MP3_RATE),
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            MP3_BITRATE,
+            "-abr",
+            "0",
+            "-write_xing",
+            "1",
+            "-id3v2_version",
+            "0",
+            "-map_metadata",
+            "-1",
+            "-f",
+            "mp3",
+            str(out_path),
+        ],
+        pcm_chunks(timeline),
+    )
+    return measured
+
+
+def temp_audio_path(final: Path) -> Path:
+    return final.with_name(f"{TEMP_PREFIX}{final.stem}.mp3")
+
+
+def chapters_for(timeline: Timeline, opening_title: str, titles: list[str]) -> list[Chapter]:
+    """One chapter for the opening and one per article, from stitched sample positions."""
+    starts: dict[int | None, int] = {}
+    for item in timeline.placed:
+        key = item.clip.segment.article_index
+        starts.setdefault(key, item.start)
+    marks: list[tuple[str, int, int | None]] = [(opening_title, 0, None)]
+    for index, title in enumerate(titles):
+        if index in starts:
+            marks.append((title, starts[index], index))
+    total = timeline.ms(timeline.total_samples)
+    chapters = []
+    for number, (title, start, article) in enumerate(marks):
+        end = timeline.ms(marks[number + 1][1]) if number + 1 < len(marks) else total
+        chapters.append(Chapter(title, timeline.ms(start), end, article))
+    return chapters
+
+
+def cues_for(timeline: Timeline) -> list[Cue]:
+    """One cue per sentence, in source text, timed from the stitched audio (refined
+    by the engine's sentence boundaries where it reports them)."""
+    cues: list[Cue] = []
+    current_key: tuple[object, ...] | None = None
+    for item in timeline.placed:
+        segment = item.clip.segment
+        key = (segment.article_index, segment.paragraph_index, segment.sentence_index, segment.role)
+        start, end = _spoken_span(item)
+        if key == current_key and cues:
+            last = cues[-1]
+            cues[-1] = Cue(last.start_ms, timeline.ms(end), last.text + segment.source_text)
+        elif segment.source_text:
+            cues.append(Cue(timeline.ms(start), timeline.ms(end), segment.source_text))
+        current_key = key
+    return cues
+
+
+def _spoken_span(item: Placed) -> tuple[int, int]:
+    clip = item.clip
+    start, end = item.start, item.start + clip.samples
+    if clip.boundaries:
+        first, last = clip.boundaries[0], clip.boundaries[-1]
+        start = item.start + min(clip.samples, round(first.offset * clip.sample_rate))
+        end = item.start + min(
+            clip.samples, round((last.offset + last.duration) * clip.sample_rate)
+        )
+        end = max(end, start)
+    return start, end
+
+
+@dataclass(frozen=True)
+class EditionTags:
+    title: str
+    album: str
+    artist: str
+    date: dt.date
+    comment: str
+    cover_png: bytes | None = None
+
+
+def write_tags(path: Path, tags: EditionTags, chapters: list[Chapter]) -> None:
+    """ID3v2.3 with UTF-16 text (reads back in ffmpeg, mutagen and Apple's apps),
+    one CHAP per chapter under a top-level ordered CTOC."""
+    from mutagen.id3 import (
+        APIC,
+        CHAP,
+        COMM,
+        CTOC,
+        TALB,
+        TCON,
+        TDRC,
+        TIT2,
+        TLEN,
+        TPE1,
+        CTOCFlags,
+        Encoding,
+        PictureType,
+    )
+
+    tag = _ordered_id3()
+    enc = Encoding.UTF16
+    tag.add(TIT2(encoding=enc, text=[tags.title]))
+    tag.add(TALB(encoding=enc, text=[tags.album]))
+    tag.add(TPE1(encoding=enc, text=[tags.artist]))
+    tag.add(TDRC(encoding=enc, text=[tags.date.isoformat()]))
+    tag.add(TCON(encoding=enc, text=["Podcast"]))
+    tag.add(COMM(encoding=enc, lang="chi", desc="", text=[tags.comment]))
+    if chapters:
+        tag.add(TLEN(encoding=enc, text=[str(chapters[-1].end_ms)]))
+    if tags.cover_png:
+        tag.add(
+            APIC(
+                encoding=enc,
+                mime="image/png",
+                type=PictureType.COVER_FRONT,
+                desc="cover",
+                data=tags.cover_png,
+            )
+        )
+    ids = [f"chp{number}" for number in range(len(chapters))]
+    tag.add(
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=ids,
+            sub_frames=[TIT2(encoding=enc, text=["目录"])],
+        )
+    )
+    for element_id, chapter in zip(ids, chapters, strict=True):
+        tag.add(
+            CHAP(
+                element_id=element_id,
+                start_time=chapter.start_ms,
+                end_time=chapter.end_ms,
+                start_offset=0xFFFFFFFF,
+                end_offset=0xFFFFFFFF,
+                sub_frames=[TIT2(encoding=enc, text=[chapter.title])],
+            )
+        )
+    tag.save(str(path), v2_version=3)
+
+
+@functools.cache
+def _chapter_ordered_id3_class() -> type:
+    from mutagen.id3 import ID3
+    from mutagen.id3._tags import save_frame
+
+    class ChapterOrderedID3(ID3):  # type: ignore[misc]
+        """mutagen sorts frames by size, which scrambles CHAP frames; some players
+        read chapters in file order, so write CTOC and the CHAPs in insertion order."""
+
+        def _write(self, config: object) -> bytearray:
+            rank = {"CTOC": 1, "CHAP": 2, "APIC": 3}
+            frames = sorted(self.values(), key=lambda f: rank.get(f.FrameID, 0))  # stable
+            return bytearray().join(save_frame(f, config=config) for f in frames)
+
+    return ChapterOrderedID3
+
+
+def _ordered_id3() -> Any:
+    return _chapter_ordered_id3_class()()

@@ -1,0 +1,89 @@
+"""A content-addressed store of synthesized clips.
+
+The key covers everything that changes the audio: engine name and version, voice and
+its settings, the lexicon, and the spoken text. Entries are written atomically and
+verified when read: a truncated or corrupt entry is treated as missing, so it is
+synthesized again and never stitched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+from audiopaper.fsutil import atomic_write_bytes
+from audiopaper.models import Boundary
+
+_MAGIC = b"APCLIP1\n"
+# magic, sample rate, sample count, metadata length, sha256 of everything after the header
+_HEADER = struct.Struct("<8sIQI32s")
+
+
+@dataclass(frozen=True)
+class CachedClip:
+    path: Path
+    sample_rate: int
+    samples: int
+    boundaries: tuple[Boundary, ...]
+    data_offset: int  # where the 16-bit PCM starts in the file
+
+
+def cache_key(fields: dict[str, object]) -> str:
+    blob = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class ClipCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path_for(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.clip"
+
+    def get(self, key: str) -> CachedClip | None:
+        path = self.path_for(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return _verify(path, data)
+
+    def put(
+        self, key: str, pcm: bytes, sample_rate: int, boundaries: tuple[Boundary, ...]
+    ) -> CachedClip:
+        meta = json.dumps(
+            [[b.offset, b.duration, b.text] for b in boundaries], ensure_ascii=False
+        ).encode("utf-8")
+        body = meta + pcm
+        header = _HEADER.pack(
+            _MAGIC, sample_rate, len(pcm) // 2, len(meta), hashlib.sha256(body).digest()
+        )
+        path = self.path_for(key)
+        atomic_write_bytes(path, header + body)
+        return CachedClip(path, sample_rate, len(pcm) // 2, boundaries, _HEADER.size + len(meta))
+
+
+def read_pcm(clip: CachedClip) -> bytes:
+    with clip.path.open("rb") as handle:
+        handle.seek(clip.data_offset)
+        return handle.read(clip.samples * 2)
+
+
+def _verify(path: Path, data: bytes) -> CachedClip | None:
+    if len(data) < _HEADER.size:
+        return None
+    magic, rate, samples, meta_len, digest = _HEADER.unpack_from(data)
+    body = data[_HEADER.size :]
+    if magic != _MAGIC or len(body) != meta_len + samples * 2:
+        return None
+    if hashlib.sha256(body).digest() != digest:
+        return None
+    try:
+        rows = json.loads(body[:meta_len].decode("utf-8"))
+        boundaries = tuple(Boundary(float(o), float(d), str(t)) for o, d, t in rows)
+    except (ValueError, TypeError):
+        return None
+    return CachedClip(path, rate, samples, boundaries, _HEADER.size + meta_len)

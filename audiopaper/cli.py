@@ -1,0 +1,213 @@
+"""The command line: parses arguments, calls the pipeline, prints results.
+
+Errors from the one exception tree become one line on stderr and an exit code.
+Heavy modules are imported inside commands so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from audiopaper.errors import AudiopaperError
+
+app = typer.Typer(
+    help="Turn a Chinese newspaper page into an audio edition with chapters, "
+    "transcripts and a podcast feed.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+episodes_app = typer.Typer(help="List or remove the editions in the feed.", no_args_is_help=True)
+app.add_typer(episodes_app, name="episodes")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks.")]
+
+
+def reports_errors(func: F) -> F:
+    """Turn AudiopaperError into `audiopaper: error: …` plus a hint, and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AudiopaperError as exc:
+            if kwargs.get("verbose"):
+                import traceback
+
+                traceback.print_exc()
+            typer.echo(f"audiopaper: error: {exc.message}", err=True)
+            if exc.hint:
+                typer.echo(f"  hint: {exc.hint}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("audiopaper: interrupted; finished segments are cached", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+@app.command()
+@reports_errors
+def build(
+    page: Annotated[Path, typer.Argument(help="The page: plain text from a PDF, or Markdown.")],
+    out: OutOption = Path("output"),
+    date: Annotated[str | None, typer.Option(help="Edition date, YYYY-MM-DD.")] = None,
+    paper: Annotated[str | None, typer.Option(help="Paper name (album and feed title).")] = None,
+    voice: Annotated[str, typer.Option(help="Voice profile name or .toml path.")] = "offline",
+    lexicon: Annotated[Path | None, typer.Option(help="Extra pronunciation lexicon.")] = None,
+    cache: Annotated[Path | None, typer.Option(help="Clip cache folder.")] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "--concurrency", "-j", help="Parallel synthesis requests."),
+    ] = None,
+    base_url: Annotated[str, typer.Option(help="Public URL of the output folder.")] = (
+        "http://127.0.0.1:8000/"
+    ),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Build an edition: MP3 with chapters, transcripts, feed and web page."""
+    from audiopaper.pipeline import BuildOptions
+    from audiopaper.pipeline import build as run_build
+    from audiopaper.progress import RichReporter
+
+    options = BuildOptions(
+        input_path=page,
+        out_dir=out,
+        date=_parse_date(date),
+        paper=paper,
+        voice=voice,
+        lexicon=lexicon,
+        cache_dir=cache,
+        jobs=jobs,
+        base_url=base_url,
+    )
+    with RichReporter(quiet=quiet) as reporter:
+        result = run_build(options, reporter)
+    for note in result.notes:
+        typer.echo(f"audiopaper: note: {note}", err=True)
+    if not quiet:
+        minutes, seconds = divmod(round(result.duration_s), 60)
+        typer.echo(
+            f"{result.edition.title}: {len(result.edition.articles)} articles, "
+            f"{result.reused} reused, {result.synthesized} synthesized, "
+            f"{minutes}:{seconds:02d} of audio → {result.audio_path}"
+        )
+
+
+@app.command()
+@reports_errors
+def plan(
+    page: Annotated[Path, typer.Argument(help="The page to plan.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    date: Annotated[str | None, typer.Option(help="Edition date, YYYY-MM-DD.")] = None,
+    paper: Annotated[str | None, typer.Option(help="Paper name.")] = None,
+    voice: Annotated[str, typer.Option(help="Voice profile (sets segment size).")] = "offline",
+    verbose: VerboseOption = False,
+) -> None:
+    """Show the articles and segments found; nothing is synthesized."""
+    from audiopaper.pipeline import BuildOptions
+    from audiopaper.pipeline import plan as make_plan
+    from audiopaper.planview import plan_as_dict, print_plan
+
+    options = BuildOptions(
+        input_path=page, date=_parse_date(date), paper=paper, voice=voice, out_dir=Path("output")
+    )
+    the_plan = make_plan(options)
+    if as_json:
+        json.dump(plan_as_dict(the_plan), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print_plan(the_plan)
+
+
+@app.command()
+@reports_errors
+def normalize(
+    file: Annotated[Path | None, typer.Argument(help="Text file; stdin when omitted.")] = None,
+    explain: Annotated[bool, typer.Option(help="Show each rewrite and what was left.")] = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Rewrite numbers, dates and units as spoken Chinese, one line out per line in."""
+    from audiopaper.normalize import explain as explain_text
+    from audiopaper.normalize import normalize as normalize_text
+
+    if file is not None:
+        from audiopaper.read import read_text
+
+        text = read_text(file)
+    else:
+        text = sys.stdin.read()
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    if explain:
+        from rich.console import Console
+
+        from audiopaper.normalize.report import render_explanation
+
+        console = Console()
+        for line in lines:
+            render_explanation(explain_text(line), console)
+        return
+    out = sys.stdout
+    for line in lines:
+        out.write(normalize_text(line) + "\n")
+
+
+@app.command()
+@reports_errors
+def voices(
+    engine: Annotated[str | None, typer.Option(help="List an engine's voices instead.")] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """List voice profiles, or the voices an engine offers."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if engine is not None:
+        from audiopaper.engines import get_engine
+
+        names = get_engine(engine).voices()
+        for name in names:
+            console.print(name, highlight=False)
+        return
+    from audiopaper.profiles import list_profiles
+
+    table = Table("profile", "engine", "voice", "description")
+    for profile in list_profiles():
+        voices_text = profile.voice.name
+        if profile.roles:
+            roles = ", ".join(
+                f"{r.value}: {v.name}"
+                for r, v in profile.roles.items()
+                if v.name != profile.voice.name
+            )
+            voices_text += f" ({roles})" if roles else ""
+        table.add_row(profile.name, profile.voice.engine, voices_text, profile.description)
+    console.print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,43 @@
+"""The normalization rules, in the order they are applied.
+
+Order matters: digit strings (phones, codes) before dates, dates before times and scores,
+scores before ranges (中国1-2), percentages and math before ranges (a dash reads 到 only when
+no other rule claims it), ranges before measures (3-5km), measures before Latin names (5kg
+is a unit, 5G a name), and the cardinal fallback last.
+"""
+
+from __future__ import annotations
+
+from audiopaper.normalize.engine import Rule
+from audiopaper.normalize.rules import (
+    cardinal,
+    date,
+    digits,
+    fraction,
+    latin,
+    math,
+    measure,
+    money,
+    ordinal,
+    percent,
+    range,
+    score,
+    time,
+)
+
+ORDER: tuple[Rule, ...] = (
+    *digits.RULES,
+    *date.RULES,
+    *digits.DOTTED,
+    *time.RULES,
+    *score.RULES,
+    *percent.RULES,
+    *money.RULES,
+    *math.RULES,
+    *range.RULES,
+    *measure.RULES,
+    *fraction.RULES,
+    *ordinal.RULES,
+    *latin.RULES,
+    *cardinal.RULES,
+)

@@ -1,0 +1,152 @@
+"""Dates and years: 2024-01-15, 2024年1月5日, 86年, 1990年代, 90后, 2934ad.
+
+Years are read digit by digit; a 2–3 digit number before 年 is a duration (20年后 → 二十年后)
+unless it starts with 0, is followed by a month, or by 代. Dates that do not exist are read
+as written (2月30日 → 二月三十日). Months and days never read 两.
+"""
+
+from __future__ import annotations
+
+import re
+
+from audiopaper.normalize.engine import Context, Rule
+from audiopaper.normalize.numbers import read_digits, read_int
+
+_SEP = r"[-/.·]"
+_DASH = r"\s?(?P<t>[~—–]|——|-(?!\s?-)|至|到)\s?"
+
+
+def _years(m: re.Match[str], ctx: Context) -> str | None:
+    first, second = m.group("a"), m.group("b")
+    if int(first) >= int(second):
+        return None
+    word = m.group("t") if m.group("t") in ("至", "到") else "到"
+    return read_digits(first) + (m.group("y") or "") + word + read_digits(second)
+
+
+def _md(month: str, day: str | None) -> str | None:
+    if not 1 <= int(month) <= 12 or (day is not None and not 1 <= int(day) <= 31):
+        return None
+    spoken = read_int(month, liang=False) + "月"
+    return spoken + (read_int(day, liang=False) + "日" if day else "")
+
+
+def _ymd(m: re.Match[str], ctx: Context) -> str | None:
+    tail = _md(m.group("m"), m.group("d"))
+    return None if tail is None else read_digits(m.group("y")) + "年" + tail
+
+
+def _month_day(m: re.Match[str], ctx: Context) -> str | None:
+    return _md(m.group("m"), m.group("d"))
+
+
+def _era(m: re.Match[str], ctx: Context) -> str:
+    era = "公元前" if m.group("e").lower().startswith("b") else "公元"
+    month = m.group("m")
+    return era + read_digits(m.group("y")) + "年" + (read_int(month, liang=False) + "月" if month else "")
+
+
+def _year4(m: re.Match[str], ctx: Context) -> str:
+    return read_digits(m.group(0))
+
+
+_YEAR_CUE_BEFORE = ("于", "在", "从", "自", "至", "到", "是", "和", "、", "与", "或")
+
+
+def _year2(m: re.Match[str], ctx: Context) -> str | None:
+    digits = m.group(0)
+    after = ctx.after(m.end() + 1, 4)
+    if digits.startswith("0") or re.match(r"\d{1,2}月|代", after):
+        return read_digits(digits)
+    if len(digits) == 2 and ctx.before(m.start(), 1) in _YEAR_CUE_BEFORE and not re.match(
+        r"[后前来间内多以左里半]", after
+    ):
+        return read_digits(digits)
+    return None
+
+
+def _generation(m: re.Match[str], ctx: Context) -> str:
+    return read_digits(m.group(0))
+
+
+def _month(m: re.Match[str], ctx: Context) -> str | None:
+    return read_int(m.group(0), liang=False) if 1 <= int(m.group(0)) <= 12 else None
+
+
+def _day(m: re.Match[str], ctx: Context) -> str | None:
+    return read_int(m.group(0), liang=False) if 1 <= int(m.group(0)) <= 31 else None
+
+
+RULES = (
+    Rule(
+        "era",
+        re.compile(
+            r"(?<![\d.])(?P<y>\d{1,4})(?:年(?:(?P<m>\d{1,2})月)?)?\s?"
+            r"(?P<e>[aA]\.?[dD]\.?|[bB]\.?[cC]\.?)(?![A-Za-z])"
+        ),
+        _era,
+    ),
+    Rule(
+        "date",
+        re.compile(
+            rf"(?<![\d.])(?P<y>\d{{4}})(?P<s>{_SEP})(?P<m>\d{{1,2}})(?P=s)(?P<d>\d{{1,2}})(?![\d.])"
+            rf"|(?<![\d.])(?P<y2>\d{{4}})年(?P<m2>\d{{1,2}})月(?P<d2>\d{{1,2}})日"
+        ),
+        lambda m, ctx: _ymd_any(m, ctx),
+    ),
+    Rule(
+        "date",
+        re.compile(
+            r"(?<![\d.])(?P<d>\d{1,2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4})(?![\d.])"
+        ),
+        lambda m, ctx: _dmy(m, ctx),
+    ),
+    Rule(
+        "date",
+        re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})(?![\d.])(?!\s?[%年月日])"),
+        lambda m, ctx: _ym(m),
+    ),
+    Rule(
+        "date",
+        re.compile(r"(?<![\d.])(?P<m>\d{1,2})[-/.](?P<y>(?:19|20)\d\d)(?![\d.])"),
+        lambda m, ctx: _ym(m),
+    ),
+    Rule(
+        "date",
+        re.compile(r"(?<![\d./-])(?P<m>0[1-9])[-/.](?P<d>\d{2})(?![\d./-])"),
+        _month_day,
+    ),
+    Rule(
+        "year-range",
+        re.compile(
+            r"(?<![\d.])(?P<a>(?:1[5-9]|20)\d\d)(?P<y>年)?"
+            + _DASH
+            + r"(?P<b>(?:1[5-9]|20)\d\d)(?![\d.])(?=年|[^月\d]|$)"
+        ),
+        _years,
+    ),
+    Rule("year", re.compile(r"(?<![\d.])\d{4}(?=年)"), _year4),
+    Rule("year", re.compile(r"(?<![\d.])\d{2,3}(?=年)"), _year2),
+    Rule("year", re.compile(r"(?<![\d.])\d[05](?=后)(?!后[\d])"), _generation),
+    Rule("month", re.compile(r"(?<![\d.])\d{1,2}(?=月)"), _month),
+    Rule("day", re.compile(r"(?<![\d.])\d{1,2}(?=[日号])"), _day),
+)
+
+
+def _ymd_any(m: re.Match[str], ctx: Context) -> str | None:
+    if m.group("y2"):
+        tail = _md(m.group("m2"), m.group("d2"))
+        return None if tail is None else read_digits(m.group("y2")) + "年" + tail
+    return _ymd(m, ctx)
+
+
+def _dmy(m: re.Match[str], ctx: Context) -> str | None:
+    first, second = m.group("d"), m.group("m")
+    month, day = (second, first) if int(first) > 12 else (first, second)
+    tail = _md(month, day)
+    return None if tail is None else read_digits(m.group("y")) + "年" + tail
+
+
+def _ym(m: re.Match[str]) -> str | None:
+    tail = _md(m.group("m"), None)
+    return None if tail is None else read_digits(m.group("y")) + "年" + tail

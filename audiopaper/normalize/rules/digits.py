@@ -1,0 +1,79 @@
+"""Digit strings read digit by digit: IP addresses, phone numbers, codes, service numbers.
+
+Order: before dates and cardinals (a phone number is never a count). Phone numbers, codes
+after a context word (电话, 尾号, 编号…) and service numbers read 1 as 幺; IP addresses and
+codes in quotes read 一 (“1361” → “一三六一”).
+"""
+
+from __future__ import annotations
+
+import re
+
+from audiopaper.normalize.data import alternation, words
+from audiopaper.normalize.engine import Context, Rule
+from audiopaper.normalize.numbers import read_digits
+from audiopaper.normalize.rules.common import is_measure, unit_pattern
+
+
+def _dotted(m: re.Match[str], ctx: Context) -> str:
+    return "点".join(read_digits(part) for part in m.group(0).split("."))
+
+
+def _phone(m: re.Match[str], ctx: Context) -> str:
+    return read_digits(m.group(0), yao=True)
+
+
+def _context_code(m: re.Match[str], ctx: Context) -> str:
+    return m.group(1) + read_digits(m.group(2), yao=True)
+
+
+def _quoted(m: re.Match[str], ctx: Context) -> str | None:
+    return read_digits(m.group(0))
+
+
+_SERVICE_AFTER = re.compile(
+    r"(?:$|[\s,.;:!?，。；：！？、”\"')）]|热线|来|打|报警|求助|服务|急救|电话|咨询|投诉|举报|"
+    r"查询|平台|转|进行|或|和|及|反映)"
+)
+
+
+def _service(m: re.Match[str], ctx: Context) -> str | None:
+    after = ctx.after(m.end(), 4)
+    if is_measure(after) or re.match(unit_pattern(), after):
+        return None
+    before = ctx.before(m.start(), 2)
+    if _SERVICE_AFTER.match(after) or before.endswith(("打", "拨", "给", "致电")):
+        return read_digits(m.group(0), yao=True)
+    return None
+
+
+def _rules() -> tuple[Rule, ...]:
+    contexts = alternation(words("code_contexts.txt"))
+    services = alternation(words("service_numbers.txt"))
+    return (
+        Rule(
+            "phone",
+            re.compile(
+                r"(?<![\d+])(?:\+\s?\d{1,3}[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"
+                r"|(?<![\d.])0\d{2,3}-?\d{7,8}(?!\d)"
+                r"|(?<![\d.])[48]00-?\d{3}-?\d{4}(?!\d)"
+            ),
+            _phone,
+        ),
+        Rule(
+            "code",
+            re.compile(rf"({contexts})[:：]?\s?(\d[\d-]{{1,}}\d)(?![\d.])"),
+            _context_code,
+        ),
+        Rule("quoted-code", re.compile(r"(?<=[“\"‘'「])\d{3,}(?=[”\"’'」])"), _quoted),
+        Rule("service-number", re.compile(rf"(?<![\d.\-])(?:{services})(?![\d.%])"), _service),
+    )
+
+
+RULES = _rules()
+
+# Dotted digit groups; applied after dates, which claim 2008.08.08 first.
+DOTTED = (
+    Rule("ip", re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])"), _dotted),
+    Rule("version", re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])"), _dotted),
+)

@@ -1,0 +1,34 @@
+"""Numbers with a unit symbol: 25kg → 二十五公斤, 120m² → 一百二十平方米, -3℃ → 零下三摄氏度.
+
+Units come from data/units.tsv (longest symbol first; a unit letter must not run on into a
+Latin word). A negative temperature is read 零下. Order: after ranges, before cardinals.
+"""
+
+from __future__ import annotations
+
+import re
+
+from audiopaper.normalize.engine import Context, Rule
+from audiopaper.normalize.rules.common import NUM, say_with_unit, unit_pattern
+
+_TEMPERATURE = ("摄氏度", "华氏度", "度")
+
+
+def _speak(m: re.Match[str], ctx: Context) -> str:
+    unit = m.group("u")
+    spoken = say_with_unit(m.group("n"), unit)
+    if m.group("s"):
+        sign = "零下" if spoken.endswith(_TEMPERATURE) else "负"
+        spoken = sign + spoken
+    return spoken
+
+
+RULES = (
+    Rule(
+        "measure",
+        re.compile(
+            rf"(?:(?<![\dA-Za-z])(?P<s>-)\s?)?(?<![\d.A-Za-z])(?P<n>{NUM})\s?(?P<u>{unit_pattern()})"
+        ),
+        _speak,
+    ),
+)

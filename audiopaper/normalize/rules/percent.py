@@ -1,0 +1,46 @@
+"""Percentages: 12.5% → 百分之十二点五, -2.3% → 负百分之二点三, 30%~40% → 百分之三十到百分之四十.
+
+Order: before ranges and cardinals. The sign comes first (负百分之…), as in NeMo.
+"""
+
+from __future__ import annotations
+
+import re
+
+from audiopaper.normalize.engine import Context, Rule
+from audiopaper.normalize.numbers import read_decimal
+from audiopaper.normalize.rules.common import NUM
+
+_SIGNED = rf"(?:[-负]\s?)?{NUM}"
+
+
+def percent(number: str) -> str:
+    number = number.replace(" ", "")
+    if number[:1] in "-负":
+        return "负百分之" + read_decimal(number[1:], liang=False)
+    return "百分之" + read_decimal(number, liang=False)
+
+
+def _single(m: re.Match[str], ctx: Context) -> str:
+    return percent(m.group(1))
+
+
+def _range(m: re.Match[str], ctx: Context) -> str:
+    return percent(m.group(1)) + "到" + percent(m.group(2))
+
+
+def _sign(m: re.Match[str], ctx: Context) -> str:
+    return "负"
+
+
+RULES = (
+    Rule(
+        "percentage",
+        re.compile(
+            rf"(?<![\d.A-Za-z])({_SIGNED})%?\s?(?:[-~—–]|——|至|到)\s?({_SIGNED})\s?%"
+        ),
+        _range,
+    ),
+    Rule("percentage", re.compile(rf"(?<![\d.A-Za-z])({_SIGNED})\s?%"), _single),
+    Rule("sign", re.compile(r"(?<![\dA-Za-z])-(?=百分之|\d+分之)"), _sign),
+)

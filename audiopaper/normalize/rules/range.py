@@ -1,0 +1,48 @@
+"""Ranges: 3~5天 → 三到五天, 1-2个月 → 一到两个月, 3-5km.
+
+Order: after dates, times, scores, percentages and math (each of which reads a dash its own way),
+before measures and cardinals.
+"""
+
+from __future__ import annotations
+
+import re
+
+from audiopaper.normalize.engine import Context, Rule
+from audiopaper.normalize.rules.common import NUM, count, say_with_unit, unit_pattern
+
+_DASH = r"\s?(?:[~—–]|——|-(?!\s?-))\s?"
+
+
+def _side(number: str, unit: str | None, after: str) -> str:
+    sign = "负" if number.startswith("-") else ""
+    number = number.lstrip("-")
+    return sign + (say_with_unit(number, unit) if unit else count(number, after))
+
+
+def _numbers(m: re.Match[str], ctx: Context) -> str:
+    after = ctx.after(m.end(), 3)
+    unit_a, unit_b = m.group("u"), m.group("v")
+    first = _side(m.group("a"), unit_a, after if not unit_a else "")
+    second = _side(m.group("b"), unit_b, after)
+    if unit_b and not unit_a:
+        # 3-5km: the unit is said once, after the second number.
+        first = _side(m.group("a"), None, "")
+    return first + "到" + second
+
+
+def _rules() -> tuple[Rule, ...]:
+    unit = unit_pattern()
+    return (
+        Rule(
+            "range",
+            re.compile(
+                rf"(?<![\d.:/A-Za-z-])(?P<a>-?{NUM})(?P<u>{unit})?{_DASH}"
+                rf"(?P<b>{NUM})(?P<v>{unit})?(?![\d:/])(?!\.\d)"
+            ),
+            _numbers,
+        ),
+    )
+
+
+RULES = _rules()

@@ -1,0 +1,81 @@
+"""Clock times and scores written with a colon: 9:30, 13:10:36, 8:00 a.m., 比分78:96.
+
+Order: after dates, before ratios. A valid h:mm is a time unless the words before it speak of
+a match (比分, 战胜, 爆冷…), then it is a score read 比. Zero minutes are dropped (8:00 → 八点),
+a leading zero is read (14:05 → 十四点零五分), the hour 2 reads 两 (2:02 → 两点零二分).
+"""
+
+from __future__ import annotations
+
+import re
+
+from audiopaper.normalize.data import words
+from audiopaper.normalize.engine import Context, Rule
+from audiopaper.normalize.numbers import read_int
+
+
+def score_context(ctx: Context, pos: int) -> bool:
+    before = ctx.before(pos, 12)
+    return any(word in before for word in words("score_words.txt"))
+
+
+def strong_score_context(ctx: Context, pos: int) -> bool:
+    """Only the words that cannot be anything but sport (for a dash or slash)."""
+    before = ctx.before(pos, 12)
+    return any(len(word) > 1 and word in before for word in words("score_words.txt"))
+
+
+def _field(value: str, unit: str) -> str:
+    spoken = read_int(value, liang=False)
+    return ("零" + spoken if value.startswith("0") and value != "00" else spoken) + unit
+
+
+def _hour(value: str) -> str:
+    return "两" if int(value) == 2 else read_int(value, liang=False)
+
+
+def _clock(hour: str, minute: str, second: str | None) -> str:
+    spoken = _hour(hour) + "点"
+    if second is None:
+        return spoken + ("" if minute == "00" else _field(minute, "分"))
+    return spoken + _field(minute, "分") + _field(second, "秒")
+
+
+def score(left: str, right: str) -> str:
+    return read_int(left, liang=False) + "比" + read_int(right, liang=False)
+
+
+def _speak(m: re.Match[str], ctx: Context) -> str | None:
+    hour, minute, second, suffix = m.group("h", "m", "s", "x")
+    if second is None and (score_context(ctx, m.start()) or int(hour) > 24 or int(minute) > 59):
+        return None if suffix else score(hour, minute)
+    if int(hour) > 24 or int(minute) > 59 or (second is not None and int(second) > 59):
+        return None
+    spoken = _clock(hour, minute, second)
+    if suffix:
+        morning = suffix.lower().startswith("a")
+        if not ctx.before(m.start(), 2).endswith(("上午", "早上", "下午", "晚上", "凌晨")):
+            spoken = ("上午" if morning else "下午") + spoken
+    return spoken
+
+
+def _ratio(m: re.Match[str], ctx: Context) -> str:
+    return score(m.group(1), m.group(2))
+
+
+def _minutes(m: re.Match[str], ctx: Context) -> str:
+    return _hour(m.group(1)) + "点" + _field(m.group(2), "分")
+
+
+RULES = (
+    Rule(
+        "time",
+        re.compile(
+            r"(?<![\d.:])(?P<h>\d{1,2})\s?:\s?(?P<m>\d{2})(?::(?P<s>\d{2}))?(?![\d:])"
+            r"(?:\s?(?P<x>[ap]\.m\.|[ap]m|[AP]M)(?![A-Za-z]))?"
+        ),
+        _speak,
+    ),
+    Rule("time", re.compile(r"(?<![\d.])(\d{1,2})点(0\d)分"), _minutes),
+    Rule("score", re.compile(r"(?<![\d.:])(\d+)\s?:\s?(\d+)(?![\d:])"), _ratio),
+)

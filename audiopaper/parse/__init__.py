@@ -1,0 +1,104 @@
+"""parse: a page's text → an ``Edition`` of articles.
+
+``parse_page`` picks the format, runs the plain-text page heuristics (``plain.py``) or the
+Markdown reader (``markdown.py``), then settles the paper name and date:
+
+- paper: the ``paper`` argument, else the Markdown ``#`` title without its date, else a
+  masthead at the top of a plain page (``滨江日报`` over ``2024年3月18日 星期一``), else
+  ``DEFAULT_PAPER`` (每日新闻);
+- date: the ``date`` argument, else the date in the Markdown title or the masthead, else a date
+  in the source file's name (``…-2024-03-18.txt``), else ``today``.
+
+A page in which no headline at all is found becomes one article titled after the paper and
+date, holding all its text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from audiopaper.errors import ParseError
+from audiopaper.models import Article, Edition, Paragraph
+from audiopaper.parse.draft import Draft
+from audiopaper.parse.markdown import parse_markdown
+from audiopaper.parse.masthead import date_in_file_name, paper_from_title
+from audiopaper.parse.plain import parse_plain
+
+__all__ = ["DEFAULT_PAPER", "FORMATS", "parse_page"]
+
+DEFAULT_PAPER = "每日新闻"
+FORMATS = ("auto", "text", "markdown")
+_MARKDOWN_SUFFIXES = (".md", ".markdown")
+_READABLE = re.compile(r"[^\W_]")  # a letter, digit or Chinese character
+_MARKDOWN_ARTICLE = re.compile(r"^##\s+\S", re.MULTILINE)
+
+
+def parse_page(
+    text: str,
+    *,
+    fmt: str = "auto",
+    paper: str | None = None,
+    date: dt.date | None = None,
+    today: dt.date,
+    source: Path | None = None,
+) -> Edition:
+    """Find the articles of a page; see the module docstring for names and dates."""
+    name = source.name if source else "the page"
+    if not _READABLE.search(text):
+        raise ParseError(
+            f"no readable text in {name}",
+            hint="the page holds only punctuation or symbols; is it the right file?",
+        )
+    chosen = detect_format(text, fmt, source)
+    if chosen == "markdown":
+        page = parse_markdown(text)
+        found_paper, found_date = paper_from_title(page.title) if page.title else (None, None)
+        drafts = page.drafts
+    else:
+        plain = parse_plain(text)
+        found_paper, found_date = plain.masthead.paper, plain.masthead.date
+        drafts = plain.drafts
+    edition_paper = _clean(paper) or found_paper or DEFAULT_PAPER
+    edition_date = date or found_date or _date_from_source(source) or today
+    articles = _articles(drafts, edition_paper, edition_date, text)
+    return Edition(edition_paper, edition_date, articles, source)
+
+
+def detect_format(text: str, fmt: str, source: Path | None) -> str:
+    if fmt not in FORMATS:
+        raise ParseError(f"unknown page format {fmt!r}", hint="use auto, text or markdown")
+    if fmt != "auto":
+        return fmt
+    if source is not None and source.suffix.lower() in _MARKDOWN_SUFFIXES:
+        return "markdown"
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    if first.lstrip().startswith("# ") or _MARKDOWN_ARTICLE.search(text):
+        return "markdown"
+    return "text"
+
+
+def _articles(drafts: list[Draft], paper: str, date: dt.date, text: str) -> tuple[Article, ...]:
+    with_body = [d for d in drafts if d.paragraphs or d.title]
+    if any(d.title for d in with_body):
+        return tuple(d.build() for d in with_body)
+    # no headline anywhere: one article named after the edition
+    paragraphs = [p for d in with_body for p in d.paragraphs] or _all_lines(text)
+    captions = [c for d in drafts for c in d.captions]
+    byline = next((d.byline for d in with_body if d.byline), None)
+    title = Edition(paper, date, ()).title
+    return (Article(title, tuple(paragraphs), byline=byline, captions=tuple(captions)),)
+
+
+def _all_lines(text: str) -> list[Paragraph]:
+    """Last resort when every line was taken for a caption or byline: read them all."""
+    return [Paragraph(" ".join(line.split())) for line in text.split("\n") if line.strip()]
+
+
+def _date_from_source(source: Path | None) -> dt.date | None:
+    return date_in_file_name(source.name) if source is not None else None
+
+
+def _clean(value: str | None) -> str | None:
+    return " ".join(value.split()) if value and value.strip() else None

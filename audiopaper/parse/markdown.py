@@ -1,0 +1,147 @@
+"""A Markdown page → article drafts.
+
+``#`` is the edition title (paper and date), ``##`` an article headline, ``###`` and deeper a
+section subhead. An article's first line ``作者：X`` / ``记者：X`` (or a plain-page byline) is its
+byline. Paragraphs are blank-line separated; soft-wrapped lines are joined without a space
+between Chinese characters. Inline syntax is stripped: emphasis, code, links (their text kept),
+images (dropped), HTML tags, list markers and ``>`` quote markers. A paragraph starting
+``图：``/``图片：`` or ending in ``X 摄`` is a photo caption.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from audiopaper.parse import bylines
+from audiopaper.parse.draft import Draft
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*\S+")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_QUOTE = re.compile(r"^\s*(?:>\s?)+")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)、])\s+")
+_LABELLED_BYLINE = re.compile(r"^(作者|记者|文|通讯员|撰文|评论员)\s*[:：]\s*(.{1,40})$")
+_CAPTION_LEAD = re.compile(r"^(?:图|图片)\s*[:：]")
+
+# inline syntax, in order: images before links (an image is a link with a `!`),
+# code before emphasis (a `*` inside code is literal), tags after autolinks
+_INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]"), ""),
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
+    (re.compile(r"`+([^`]+?)`+"), r"\1"),
+    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
+    (re.compile(r"</?[A-Za-z][^<>]{0,200}>"), ""),
+    (re.compile(r"\*\*(.+?)\*\*|__(.+?)__"), r"\1\2"),
+    (re.compile(r"\*(?!\s)(.+?)(?<!\s)\*|(?<![A-Za-z0-9])_(?!\s)(.+?)(?<!\s)_(?![A-Za-z0-9])"), r"\1\2"),
+    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])"), r"\1"),
+)
+
+
+@dataclass(frozen=True)
+class _Heading:
+    level: int  # 1, 2, or 3 for any deeper level
+    text: str
+
+
+@dataclass(frozen=True)
+class MarkdownPage:
+    drafts: list[Draft]
+    title: str | None  # the `#` line, inline syntax stripped
+
+
+def parse_markdown(text: str) -> MarkdownPage:
+    title: str | None = None
+    drafts: list[Draft] = []
+    for block in _blocks(text):
+        if not isinstance(block, _Heading):
+            _take_paragraph(_current(drafts), block)
+        elif block.level == 1 and title is None:
+            title = block.text
+        elif block.level < 3:
+            drafts.append(Draft(title=block.text))
+        else:
+            _current(drafts).add_text(block.text, subhead=True)
+    return MarkdownPage([d for d in drafts if d.paragraphs or d.title], title)
+
+
+def _current(drafts: list[Draft]) -> Draft:
+    if not drafts:
+        drafts.append(Draft())
+    return drafts[-1]
+
+
+def _take_paragraph(draft: Draft, lines: list[str]) -> None:
+    if not draft.paragraphs and draft.byline is None:
+        byline = _labelled_byline(lines[0]) or bylines.standalone_byline(lines[0])
+        if byline:
+            draft.byline = byline
+            lines = lines[1:]
+    text = strip_inline(join_wrapped(lines))
+    text = bylines.strip_jumps(text).text
+    if not text:
+        return
+    if _CAPTION_LEAD.match(text) or bylines.is_caption(text):
+        draft.captions.append(text)
+        return
+    if not draft.has_body:
+        byline, text, _ = bylines.split_dateline(text)
+        draft.byline = draft.byline or byline
+    draft.add_text(text)
+
+
+def _labelled_byline(line: str) -> str | None:
+    match = _LABELLED_BYLINE.match(strip_inline(line).strip())
+    return f"{match.group(1)} {match.group(2).strip()}" if match else None
+
+
+def _blocks(text: str) -> list[_Heading | list[str]]:
+    """Headings, and paragraphs as their lines (block syntax removed)."""
+    blocks: list[_Heading | list[str]] = []
+    paragraph: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            blocks.append(paragraph.copy())
+            paragraph.clear()
+
+    for raw in _COMMENT.sub("", text).split("\n"):
+        heading = _HEADING.match(raw)
+        if heading:
+            flush()
+            content = strip_inline(heading.group(2))
+            if content:
+                blocks.append(_Heading(min(len(heading.group(1)), 3), content))
+        elif not raw.strip() or _RULE.match(raw) or _TABLE_RULE.match(raw):
+            flush()
+        elif not (_FENCE.match(raw) or _REFERENCE.match(raw)):
+            line = _LIST_MARK.sub("", _QUOTE.sub("", raw)).strip().strip("|").replace("|", " ")
+            if _LIST_MARK.match(raw):
+                flush()  # each list item is a paragraph of its own
+            if line:
+                paragraph.append(line)
+    flush()
+    return blocks
+
+
+def join_wrapped(lines: list[str]) -> str:
+    """Join soft-wrapped lines: no space between Chinese characters, one between words."""
+    text = ""
+    for line in lines:
+        line = line.strip()
+        if text and line and text[-1].isascii() and line[0].isascii():
+            text += " "
+        text += line
+    return text
+
+
+def strip_inline(text: str) -> str:
+    for pattern, replacement in _INLINE:
+        text = pattern.sub(replacement, text)
+    return " ".join(html.unescape(text).split())

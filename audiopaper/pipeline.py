@@ -1,0 +1,249 @@
+"""Wires the stages: read → parse → normalize → segment → synthesize → assemble → publish.
+
+The CLI parses arguments and calls :func:`build`; everything else lives in the stages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from audiopaper.cache import ClipCache
+from audiopaper.engines import Engine, Voice, get_engine
+from audiopaper.errors import ConfigError, InputError
+from audiopaper.models import Chapter, Cue, Edition, Segment
+from audiopaper.profiles import DEFAULT_PROFILE, VoiceProfile, load_profile
+from audiopaper.script import OPENING_CHAPTER_TITLE, edition_script
+from audiopaper.segment import segment_script
+from audiopaper.synthesize import PCM_RATE, Job, SynthesisReport, plan_jobs, synthesize_all
+
+if TYPE_CHECKING:
+    from audiopaper.lexicon import Lexicon
+
+CACHE_FOLDER = ".cache"
+
+
+class Reporter(Protocol):
+    """Where progress goes (rich in the CLI, nothing in tests)."""
+
+    def stage(self, name: str, total: int | None = None) -> None: ...
+    def advance(self, amount: int = 1) -> None: ...
+    def note(self, message: str) -> None: ...
+
+
+class SilentReporter:
+    def stage(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, amount: int = 1) -> None:
+        pass
+
+    def note(self, message: str) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    input_path: Path
+    out_dir: Path = Path("output")
+    date: dt.date | None = None
+    paper: str | None = None
+    voice: str = DEFAULT_PROFILE
+    lexicon: Path | None = None
+    cache_dir: Path | None = None
+    jobs: int | None = None  # parallel synthesis requests; None = the engine's default
+    base_url: str = "http://127.0.0.1:8000/"
+    input_format: str = "auto"
+    today: Callable[[], dt.date] = dt.date.today
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Plan:
+    edition: Edition
+    profile: VoiceProfile
+    segments: list[Segment]
+    lexicon: Lexicon
+    engines: dict[str, Engine] = field(default_factory=dict)
+
+
+@dataclass
+class BuildResult:
+    edition: Edition
+    audio_path: Path
+    duration_s: float
+    chapters: list[Chapter]
+    cues: list[Cue]
+    reused: int
+    synthesized: int
+    notes: list[str]
+    files: list[Path]
+
+
+def plan(options: BuildOptions) -> Plan:
+    """Read, parse, normalize and segment; nothing is synthesized."""
+    from audiopaper.lexicon import Lexicon
+    from audiopaper.normalize import normalize
+    from audiopaper.parse import parse_page
+    from audiopaper.read import read_text
+
+    _check_out_dir(options)
+    text = read_text(options.input_path)
+    edition = parse_page(
+        text,
+        fmt=options.input_format,
+        paper=options.paper,
+        date=options.date,
+        today=options.today(),
+        source=options.input_path,
+    )
+    profile = load_profile(options.voice)
+    lexicon = Lexicon.load(options.lexicon)
+    engines = {name: get_engine(name) for name in profile.engines()}
+    max_chars = min(engine.info.max_chars for engine in engines.values())
+    segments = segment_script(
+        edition_script(edition), lambda t: normalize(lexicon.apply_say(t)), max_chars
+    )
+    for engine in engines.values():
+        if engine.info.takes_pinyin and hasattr(engine, "set_pinyin_overrides"):
+            engine.set_pinyin_overrides(lexicon.pinyin_overrides())
+    return Plan(edition, profile, segments, lexicon, engines)
+
+
+def synthesis_jobs(the_plan: Plan) -> list[Job]:
+    engines = the_plan.engines
+
+    def voice_for(segment: Segment) -> Voice:
+        return the_plan.profile.voice_for(segment.role)
+
+    def engine_for(voice: Voice) -> Engine:
+        return engines[voice.engine]
+
+    jobs = plan_jobs(the_plan.segments, voice_for, engine_for, the_plan.lexicon.digest())
+    # Engines that take no phonemes hear the lexicon as same-sounding spellings.
+    return [
+        job if job.engine.info.takes_pinyin else _with_homophones(job, the_plan.lexicon)
+        for job in jobs
+    ]
+
+
+def _with_homophones(job: Job, lexicon: Lexicon) -> Job:
+    segment = replace(job.segment, spoken_text=lexicon.apply_homophones(job.segment.spoken_text))
+    return Job(segment, job.voice, job.engine, job.key)
+
+
+def cache_for(options: BuildOptions) -> ClipCache:
+    return ClipCache(options.cache_dir or options.out_dir / CACHE_FOLDER / "clips")
+
+
+def workers_for(options: BuildOptions, engines: dict[str, Engine]) -> int:
+    if options.jobs is not None:
+        if options.jobs < 1:
+            raise ConfigError(f"--jobs must be at least 1, not {options.jobs}")
+        return options.jobs
+    return min(engine.info.default_jobs for engine in engines.values())
+
+
+def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
+    from audiopaper import assemble
+
+    reporter = reporter or SilentReporter()
+    reporter.stage("Reading and planning")
+    the_plan = plan(options)
+    for engine in the_plan.engines.values():
+        engine.check_available()  # before any work: say so now, not after an hour
+    jobs = synthesis_jobs(the_plan)
+    report = SynthesisReport()
+    reporter.stage("Synthesizing", total=len(jobs))
+    clips = synthesize_all(
+        jobs,
+        cache_for(options),
+        workers_for(options, the_plan.engines),
+        progress=lambda _clip: reporter.advance(),
+        report=report,
+    )
+    edition = the_plan.edition
+    reporter.stage("Encoding")
+    timeline = assemble.lay_out(clips, the_plan.profile.pauses, PCM_RATE)
+    chapters = assemble.chapters_for(
+        timeline, OPENING_CHAPTER_TITLE, [a.title for a in edition.articles]
+    )
+    cues = assemble.cues_for(timeline)
+    folder = options.out_dir / edition.edition_id
+    audio_path = folder / f"{edition.edition_id}.mp3"
+    files = _write_audio(edition, timeline, chapters, audio_path)
+    reporter.stage("Publishing")
+    files += _publish(options, edition, audio_path, timeline.duration, chapters, cues)
+    return BuildResult(
+        edition=edition,
+        audio_path=audio_path,
+        duration_s=timeline.duration,
+        chapters=chapters,
+        cues=cues,
+        reused=report.reused,
+        synthesized=report.synthesized,
+        notes=report.notes or [],
+        files=files,
+    )
+
+
+def _write_audio(
+    edition: Edition, timeline: object, chapters: list[Chapter], audio_path: Path
+) -> list[Path]:
+    from audiopaper import assemble
+
+    assert isinstance(timeline, assemble.Timeline)
+    audio_path.parent.mkdir(parents=True, exist_ok=True)
+    temp = assemble.temp_audio_path(audio_path)
+    try:
+        assemble.encode_edition(timeline, temp)
+        tags = assemble.EditionTags(
+            title=edition.title,
+            album=edition.paper,
+            artist=edition.paper,
+            date=edition.date,
+            comment=_table_of_contents(edition),
+        )
+        assemble.write_tags(temp, tags, chapters)
+        _fsync(temp)
+        os.replace(temp, audio_path)
+    finally:
+        temp.unlink(missing_ok=True)
+    return [audio_path]
+
+
+def _publish(
+    options: BuildOptions,
+    edition: Edition,
+    audio_path: Path,
+    duration: float,
+    chapters: list[Chapter],
+    cues: list[Cue],
+) -> list[Path]:
+    return []
+
+
+def _table_of_contents(edition: Edition) -> str:
+    return "\n".join(f"{n}. {a.title}" for n, a in enumerate(edition.articles, start=1))
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _check_out_dir(options: BuildOptions) -> None:
+    out = options.out_dir.resolve()
+    source_dir = options.input_path.resolve().parent
+    if out == source_dir:
+        raise InputError(
+            f"the output folder {options.out_dir} is the input's own folder",
+            hint="pick a separate folder with --out (the default is ./output)",
+        )

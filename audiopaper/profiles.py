@@ -1,0 +1,170 @@
+"""Voice profiles (``voices/*.toml``): an engine and a voice with its settings, other
+voices for roles (headline, body, caption, intro), and the pauses between levels."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from audiopaper.engines.base import Voice
+from audiopaper.errors import ConfigError
+from audiopaper.models import Pause, Role
+
+DEFAULT_PROFILE = "offline"
+DEFAULT_PAUSES = {
+    Pause.NONE: 0.12,  # between two pieces of one sentence (a clause break)
+    Pause.SENTENCE: 0.35,
+    Pause.PARAGRAPH: 0.7,
+    Pause.ARTICLE: 1.6,
+}
+_TOP_KEYS = {"name", "description", "voice", "roles", "pauses"}
+_VOICE_KEYS = {"engine", "name", "rate", "pitch", "volume"}
+_PAUSE_KEYS = {p.value for p in Pause}
+
+
+@dataclass(frozen=True)
+class VoiceProfile:
+    name: str
+    description: str
+    voice: Voice
+    roles: dict[Role, Voice] = field(default_factory=dict)
+    pauses: dict[Pause, float] = field(default_factory=lambda: dict(DEFAULT_PAUSES))
+    path: Path | None = None
+
+    def voice_for(self, role: Role) -> Voice:
+        return self.roles.get(role, self.voice)
+
+    def engines(self) -> list[str]:
+        return sorted({self.voice.engine, *(v.engine for v in self.roles.values())})
+
+
+def voices_dir() -> Path:
+    """The shipped profiles: ``voices/`` beside the package (a checkout or an editable
+    install) or the copy inside the wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "voices", here / "_voices"):
+        if candidate.is_dir():
+            return candidate
+    return here.parent / "voices"
+
+
+def list_profiles() -> list[VoiceProfile]:
+    return [
+        load_profile(path) for path in sorted(voices_dir().glob("*.toml")) if path.stem != "lexicon"
+    ]
+
+
+def load_profile(name_or_path: str | Path) -> VoiceProfile:
+    path = _locate(name_or_path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read voice profile {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"voice profile {path} is not valid TOML: {exc}") from exc
+    return _build(path, data)
+
+
+def _locate(name_or_path: str | Path) -> Path:
+    text = str(name_or_path)
+    if text.endswith(".toml") or "/" in text:
+        path = Path(text)
+        if not path.is_file():
+            raise ConfigError(
+                f"voice profile {path} does not exist",
+                hint="give a profile name (audiopaper voices lists them) or a path",
+            )
+        return path
+    path = voices_dir() / f"{text}.toml"
+    if not path.is_file():
+        known = ", ".join(
+            p.stem for p in sorted(voices_dir().glob("*.toml")) if p.stem != "lexicon"
+        )
+        raise ConfigError(f"unknown voice profile {text!r}", hint=f"known profiles: {known}")
+    return path
+
+
+def _build(path: Path, data: dict[str, object]) -> VoiceProfile:
+    _reject_unknown(path, "", data, _TOP_KEYS)
+    voice_table = _table(path, data, "voice")
+    if not voice_table:
+        raise ConfigError(
+            f"voice profile {path} has no [voice] table",
+            hint='add [voice] with engine = "offline" and name = "baker"',
+        )
+    voice = _voice(path, "voice", voice_table, None)
+    roles: dict[Role, Voice] = {}
+    for role_name, table in _table(path, data, "roles").items():
+        try:
+            role = Role(role_name)
+        except ValueError:
+            known = ", ".join(r.value for r in Role)
+            raise ConfigError(
+                f"unknown role {role_name!r} in {path}", hint=f"roles are: {known}"
+            ) from None
+        if not isinstance(table, dict):
+            raise ConfigError(f"[roles.{role_name}] in {path} must be a table")
+        roles[role] = _voice(path, f"roles.{role_name}", table, voice)
+    pauses = dict(DEFAULT_PAUSES)
+    for key, value in _table(path, data, "pauses").items():
+        if key not in _PAUSE_KEYS:
+            raise ConfigError(
+                f"unknown pause {key!r} in {path}",
+                hint=f"pauses are: {', '.join(sorted(_PAUSE_KEYS))}",
+            )
+        pauses[Pause(key)] = _number(path, f"pauses.{key}", value, 0.0, 10.0)
+    return VoiceProfile(
+        name=str(data.get("name", path.stem)),
+        description=str(data.get("description", "")),
+        voice=voice,
+        roles=roles,
+        pauses=pauses,
+        path=path,
+    )
+
+
+def _voice(path: Path, where: str, table: dict[str, object], base: Voice | None) -> Voice:
+    _reject_unknown(path, where, table, _VOICE_KEYS)
+    engine = str(table.get("engine", base.engine if base else "")).strip()
+    name = str(table.get("name", base.name if base else "")).strip()
+    if not engine or not name:
+        raise ConfigError(f"[{where}] in {path} needs both engine and name")
+    return Voice(
+        engine=engine,
+        name=name,
+        rate=_number(
+            path, f"{where}.rate", table.get("rate", base.rate if base else 1.0), 0.25, 4.0
+        ),
+        pitch=_number(
+            path, f"{where}.pitch", table.get("pitch", base.pitch if base else 0.0), -12.0, 12.0
+        ),
+        volume=_number(
+            path, f"{where}.volume", table.get("volume", base.volume if base else 1.0), 0.0, 4.0
+        ),
+    )
+
+
+def _table(path: Path, data: dict[str, object], key: str) -> dict[str, object]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key} in {path} must be a table")
+    return value
+
+
+def _number(path: Path, where: str, value: object, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{where} in {path} must be a number, not {value!r}")
+    if not low <= float(value) <= high:
+        raise ConfigError(f"{where} in {path} is {value}, outside {low}..{high}")
+    return float(value)
+
+
+def _reject_unknown(path: Path, where: str, table: dict[str, object], known: set[str]) -> None:
+    unknown = sorted(set(table) - known)
+    if unknown:
+        place = f"[{where}] of " if where else ""
+        raise ConfigError(
+            f"unknown key {unknown[0]!r} in {place}{path}",
+            hint=f"allowed keys: {', '.join(sorted(known))}",
+        )

@@ -1,0 +1,169 @@
+"""Segments → clips: look each one up in the cache, synthesize what is missing in
+parallel, trim edge silence, store 16-bit PCM. Finished clips are cached one by one,
+so a run that fails or is killed keeps everything it already paid for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+import numpy as np
+
+from audiopaper.cache import CachedClip, ClipCache, cache_key
+from audiopaper.engines import Engine, Synthesis, Voice
+from audiopaper.errors import AudiopaperError, EngineError
+from audiopaper.models import Boundary, Clip, Segment
+
+PCM_RATE = 24_000  # the edition's working rate; both engines produce 24 kHz
+_SILENCE_THRESHOLD = 10 ** (-45 / 20)  # -45 dBFS
+_KEEP_EDGE = 0.03  # seconds of the engine's own lead-in/out kept after trimming
+
+Progress = Callable[[Clip], None]
+
+
+@dataclass(frozen=True)
+class Job:
+    segment: Segment
+    voice: Voice
+    engine: Engine
+    key: str
+
+
+def plan_jobs(
+    segments: list[Segment],
+    voice_for: Callable[[Segment], Voice],
+    engine_for: Callable[[Voice], Engine],
+    lexicon_digest: str,
+) -> list[Job]:
+    jobs = []
+    for segment in segments:
+        voice = voice_for(segment)
+        engine = engine_for(voice)
+        fields = {
+            **voice.cache_fields(),
+            "engine_version": engine.info.version,
+            "lexicon": lexicon_digest,
+            "text": segment.spoken_text,
+            "pcm_rate": PCM_RATE,
+        }
+        jobs.append(Job(segment, voice, engine, cache_key(fields)))
+    return jobs
+
+
+@dataclass
+class SynthesisReport:
+    reused: int = 0
+    synthesized: int = 0
+    notes: list[str] | None = None
+
+
+def cached_clips(jobs: list[Job], cache: ClipCache) -> dict[int, Clip]:
+    """The jobs whose audio is already cached (verified), by job index."""
+    found: dict[int, Clip] = {}
+    for index, job in enumerate(jobs):
+        entry = cache.get(job.key)
+        if entry is not None:
+            found[index] = _clip(job.segment, entry, reused=True)
+    return found
+
+
+def synthesize_all(
+    jobs: list[Job],
+    cache: ClipCache,
+    workers: int,
+    progress: Progress | None = None,
+    report: SynthesisReport | None = None,
+) -> list[Clip]:
+    report = report if report is not None else SynthesisReport()
+    report.notes = report.notes or []
+    clips: dict[int, Clip] = cached_clips(jobs, cache)
+    report.reused += len(clips)
+    for clip in clips.values():
+        if progress:
+            progress(clip)
+    missing = [i for i in range(len(jobs)) if i not in clips]
+    # Identical texts in one edition are synthesized once.
+    by_key: dict[str, list[int]] = {}
+    for index in missing:
+        by_key.setdefault(jobs[index].key, []).append(index)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures: dict[Future[tuple[CachedClip, tuple[str, ...]]], list[int]] = {
+            pool.submit(_synthesize_one, jobs[indexes[0]], cache): indexes
+            for indexes in by_key.values()
+        }
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            for future in done:
+                if future.exception() is not None:
+                    for other in pending:
+                        other.cancel()
+                    raise _as_engine_error(future.exception(), jobs[futures[future][0]])
+                entry, notes = future.result()
+                report.notes.extend(notes)
+                for index in futures[future]:
+                    clips[index] = _clip(jobs[index].segment, entry, reused=False)
+                    report.synthesized += 1
+                    if progress:
+                        progress(clips[index])
+    return [clips[i] for i in range(len(jobs))]
+
+
+def _synthesize_one(job: Job, cache: ClipCache) -> tuple[CachedClip, tuple[str, ...]]:
+    result = job.engine.synthesize(job.segment.spoken_text, job.voice)
+    samples, boundaries = _trim(_resample(result))
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
+    notes = tuple(f"{note} (in “{job.segment.source_text[:20]}”)" for note in result.notes)
+    return cache.put(job.key, pcm, PCM_RATE, boundaries), notes
+
+
+def _resample(result: Synthesis) -> Synthesis:
+    if result.sample_rate == PCM_RATE or len(result.samples) == 0:
+        return result
+    from math import gcd
+
+    from scipy.signal import resample_poly
+
+    g = gcd(PCM_RATE, result.sample_rate)
+    samples = resample_poly(result.samples, PCM_RATE // g, result.sample_rate // g)
+    return Synthesis(samples.astype(np.float32), PCM_RATE, result.boundaries, result.notes)
+
+
+def _trim(result: Synthesis) -> tuple[np.ndarray, tuple[Boundary, ...]]:
+    """Cut leading and trailing silence beyond a short margin, so pauses between
+    segments are the profile's, not the engine's; boundaries shift with the cut."""
+    samples = np.asarray(result.samples, dtype=np.float32)
+    loud = np.flatnonzero(np.abs(samples) > _SILENCE_THRESHOLD)
+    if len(loud) == 0:
+        return samples[:0], ()
+    keep = int(_KEEP_EDGE * PCM_RATE)
+    start = max(0, int(loud[0]) - keep)
+    end = min(len(samples), int(loud[-1]) + 1 + keep)
+    shift = start / PCM_RATE
+    boundaries = tuple(
+        Boundary(max(0.0, b.offset - shift), b.duration, b.text) for b in result.boundaries
+    )
+    return samples[start:end], boundaries
+
+
+def _clip(segment: Segment, entry: CachedClip, *, reused: bool) -> Clip:
+    return Clip(
+        segment=segment,
+        pcm_path=entry.path,
+        samples=entry.samples,
+        sample_rate=entry.sample_rate,
+        boundaries=entry.boundaries,
+        reused=reused,
+        data_offset=entry.data_offset,
+    )
+
+
+def _as_engine_error(exc: BaseException | None, job: Job) -> AudiopaperError:
+    if isinstance(exc, AudiopaperError):
+        return exc
+    text = job.segment.source_text or job.segment.spoken_text
+    return EngineError(
+        f"{job.engine.info.name} failed on “{text[:30]}”: {type(exc).__name__}: {exc}",
+        hint="finished segments are cached; run the same command again to resume",
+    )
