@@ -35,7 +35,6 @@ import re
 import socket
 import subprocess
 import threading
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any

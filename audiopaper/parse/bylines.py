@@ -16,9 +16,7 @@ _ROLE = (
 # `本报记者 熊辉`, `记者 张三 通讯员 李四`, `□ 本报评论员 王五`
 _STANDALONE = re.compile(rf"^[□■●]?\s*{_ROLE}\s*{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*$")
 # an author alone on a line under a commentary headline: `臧博`, `欧阳明 李华`
-_AUTHOR = re.compile(
-    rf"^(?:[{CJK}]{{2,3}}|[{CJK}]{{1,4}}·[{CJK}]{{1,6}})(?: +[{CJK}]{{2,3}})*$"
-)
+_AUTHOR = re.compile(rf"^(?:[{CJK}]{{2,3}}|[{CJK}]{{1,4}}·[{CJK}]{{1,6}})(?: +[{CJK}]{{2,3}})*$")
 # `本报讯(记者 齐宏)…`, `本报讯（通讯员 李四）…`, `新华社北京3月18日电(记者 X)…`
 _DATELINE = re.compile(
     rf"^(?:本报讯\s*[(（](?P<own>[^()（）]{{1,40}})[)）]"

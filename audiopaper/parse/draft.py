@@ -72,7 +72,8 @@ def title_from_body(paragraphs: list[Paragraph]) -> str:
     """A headless article's title: its first sentence, cut at a clause near 20 characters."""
     text = next((p.text for p in paragraphs if not p.is_subhead), "")
     text = text or (paragraphs[0].text if paragraphs else "")
-    sentence = next((m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()), "")
+    sentences = (m.group(0).strip() for m in _SENTENCE.finditer(text))
+    sentence = next((s for s in sentences if s), "")
     if not sentence:
         return "无标题"
     if len(sentence) <= TITLE_MAX:

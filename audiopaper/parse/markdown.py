@@ -38,7 +38,8 @@ _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
     (re.compile(r"</?[A-Za-z][^<>]{0,200}>"), ""),
     (re.compile(r"\*\*(.+?)\*\*|__(.+?)__"), r"\1\2"),
-    (re.compile(r"\*(?!\s)(.+?)(?<!\s)\*|(?<![A-Za-z0-9])_(?!\s)(.+?)(?<!\s)_(?![A-Za-z0-9])"), r"\1\2"),
+    (re.compile(r"\*(?!\s)(.+?)(?<!\s)\*"), r"\1"),
+    (re.compile(r"(?<![A-Za-z0-9])_(?!\s)(.+?)(?<!\s)_(?![A-Za-z0-9])"), r"\1"),
     (re.compile(r"~~(.+?)~~"), r"\1"),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])"), r"\1"),
 )

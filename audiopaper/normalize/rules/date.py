@@ -50,17 +50,18 @@ def _year4(m: re.Match[str], ctx: Context) -> str:
     return read_digits(m.group(0))
 
 
-_YEAR_CUE_BEFORE = ("于", "在", "从", "自", "至", "到", "是", "和", "、", "与", "或")
+_YEAR_CUE_BEFORE = set("于在从自至到是和、与或，,。；;：:（(“\"《 ")
+_DURATION_AFTER = re.compile(r"[后前来间内多以左里半余期度]|之[久内间]|整|届")
 
 
 def _year2(m: re.Match[str], ctx: Context) -> str | None:
+    """86年 → 八六年 (a year) but 20年后, 近20年 → 二十年 (a duration)."""
     digits = m.group(0)
     after = ctx.after(m.end() + 1, 4)
     if digits.startswith("0") or re.match(r"\d{1,2}月|代", after):
         return read_digits(digits)
-    if len(digits) == 2 and ctx.before(m.start(), 1) in _YEAR_CUE_BEFORE and not re.match(
-        r"[后前来间内多以左里半]", after
-    ):
+    before = ctx.before(m.start(), 1)
+    if len(digits) == 2 and before in _YEAR_CUE_BEFORE | {""} and not _DURATION_AFTER.match(after):
         return read_digits(digits)
     return None
 
