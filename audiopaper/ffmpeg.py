@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from audiopaper.errors import OutputError
 
@@ -85,3 +86,11 @@ def parse_ebur128(log: str) -> Loudness:
         return float("-inf") if match.group(1) == "-inf" else float(match.group(1))
 
     return Loudness(number(integrated), number(peak), number(lra))
+
+
+def measure_file_loudness(path: Path) -> Loudness:
+    """Decode a finished file and measure it, as a listener's player will hear it."""
+    log = run_with_input(
+        ["-i", str(path), "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"], []
+    )
+    return parse_ebur128(log)

@@ -15,13 +15,31 @@ from typing import TYPE_CHECKING, Protocol
 from audiopaper.cache import ClipCache
 from audiopaper.engines import Engine, Voice, get_engine
 from audiopaper.errors import ConfigError, InputError
+from audiopaper.fsutil import remove_stale_temps
+from audiopaper.lock import build_lock
+from audiopaper.manifest import (
+    Manifest,
+    file_digest,
+    fingerprint,
+    is_intact,
+    read_manifest,
+    write_manifest,
+)
 from audiopaper.models import Chapter, Cue, Edition, Segment
 from audiopaper.profiles import DEFAULT_PROFILE, VoiceProfile, load_profile
 from audiopaper.script import OPENING_CHAPTER_TITLE, edition_script
 from audiopaper.segment import segment_script
-from audiopaper.synthesize import PCM_RATE, Job, SynthesisReport, plan_jobs, synthesize_all
+from audiopaper.synthesize import (
+    PCM_RATE,
+    Job,
+    SynthesisReport,
+    cached_clips,
+    plan_jobs,
+    synthesize_all,
+)
 
 if TYPE_CHECKING:
+    from audiopaper.assemble import Timeline
     from audiopaper.lexicon import Lexicon
 
 CACHE_FOLDER = ".cache"
@@ -82,6 +100,8 @@ class BuildResult:
     synthesized: int
     notes: list[str]
     files: list[Path]
+    loudness: dict[str, float] = field(default_factory=dict)
+    unchanged: bool = False  # nothing changed since the last build; nothing was written
 
 
 def plan(options: BuildOptions) -> Plan:
@@ -149,19 +169,39 @@ def workers_for(options: BuildOptions, engines: dict[str, Engine]) -> int:
 
 
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
+    reporter = reporter or SilentReporter()
+    with build_lock(options.out_dir, warn=reporter.note):
+        remove_stale_temps(options.out_dir)
+        reporter.stage("Reading and planning")
+        the_plan = plan(options)
+        jobs = synthesis_jobs(the_plan)
+        folder = options.out_dir / the_plan.edition.edition_id
+        stamp = _fingerprint(options, the_plan, jobs)
+        previous = read_manifest(folder)
+        if previous and previous.fingerprint == stamp and is_intact(folder, previous):
+            return _unchanged(the_plan, folder, previous)
+        return _build_fresh(options, the_plan, jobs, folder, stamp, reporter)
+
+
+def _build_fresh(
+    options: BuildOptions,
+    the_plan: Plan,
+    jobs: list[Job],
+    folder: Path,
+    stamp: str,
+    reporter: Reporter,
+) -> BuildResult:
     from audiopaper import assemble
 
-    reporter = reporter or SilentReporter()
-    reporter.stage("Reading and planning")
-    the_plan = plan(options)
-    for engine in the_plan.engines.values():
-        engine.check_available()  # before any work: say so now, not after an hour
-    jobs = synthesis_jobs(the_plan)
+    cache = cache_for(options)
+    if len(cached_clips(jobs, cache)) < len(jobs):
+        for engine in the_plan.engines.values():
+            engine.check_available()  # before any work: say so now, not after an hour
     report = SynthesisReport()
     reporter.stage("Synthesizing", total=len(jobs))
     clips = synthesize_all(
         jobs,
-        cache_for(options),
+        cache,
         workers_for(options, the_plan.engines),
         progress=lambda _clip: reporter.advance(),
         report=report,
@@ -173,11 +213,21 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
         timeline, OPENING_CHAPTER_TITLE, [a.title for a in edition.articles]
     )
     cues = assemble.cues_for(timeline)
-    folder = options.out_dir / edition.edition_id
     audio_path = folder / f"{edition.edition_id}.mp3"
-    files = _write_audio(edition, timeline, chapters, audio_path)
+    loudness = _write_audio(edition, timeline, chapters, audio_path)
     reporter.stage("Publishing")
+    files = [audio_path]
     files += _publish(options, edition, audio_path, timeline.duration, chapters, cues)
+    manifest = Manifest(
+        fingerprint=stamp,
+        duration_s=timeline.duration,
+        chapters=tuple(chapters),
+        cues=tuple(cues),
+        loudness=loudness,
+        files={p.name: file_digest(p) for p in files if p.parent == folder},
+        segments=len(jobs),
+    )
+    files.append(write_manifest(folder, manifest))
     return BuildResult(
         edition=edition,
         audio_path=audio_path,
@@ -188,19 +238,66 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
         synthesized=report.synthesized,
         notes=report.notes or [],
         files=files,
+        loudness=loudness,
     )
 
 
-def _write_audio(
-    edition: Edition, timeline: object, chapters: list[Chapter], audio_path: Path
-) -> list[Path]:
-    from audiopaper import assemble
+def _unchanged(the_plan: Plan, folder: Path, manifest: Manifest) -> BuildResult:
+    """Nothing changed since the last build: no synthesis, no encoding, no writes."""
+    edition = the_plan.edition
+    return BuildResult(
+        edition=edition,
+        audio_path=folder / f"{edition.edition_id}.mp3",
+        duration_s=manifest.duration_s,
+        chapters=list(manifest.chapters),
+        cues=list(manifest.cues),
+        reused=manifest.segments,
+        synthesized=0,
+        notes=[],
+        files=[folder / name for name in manifest.files],
+        loudness=manifest.loudness,
+        unchanged=True,
+    )
 
-    assert isinstance(timeline, assemble.Timeline)
+
+def _fingerprint(options: BuildOptions, the_plan: Plan, jobs: list[Job]) -> str:
+    """Everything that shapes the edition's files."""
+    edition = the_plan.edition
+    return fingerprint(
+        {
+            "audiopaper": _version(),
+            "clips": [job.key for job in jobs],
+            "pauses": {p.value: s for p, s in the_plan.profile.pauses.items()},
+            "paper": edition.paper,
+            "date": edition.date.isoformat(),
+            "titles": [a.title for a in edition.articles],
+            "cues": [
+                (s.source_text, s.sentence_index, s.paragraph_index) for s in the_plan.segments
+            ],
+            "base_url": options.base_url,
+        }
+    )
+
+
+def _version() -> str:
+    from audiopaper import __version__
+
+    return __version__
+
+
+def _write_audio(
+    edition: Edition, timeline: Timeline, chapters: list[Chapter], audio_path: Path
+) -> dict[str, float]:
+    """Encode, tag and move the MP3 into place; returns the loudness measured before
+    (input) and after (output) normalization."""
+    from audiopaper import assemble
+    from audiopaper.ffmpeg import measure_file_loudness
+
     audio_path.parent.mkdir(parents=True, exist_ok=True)
     temp = assemble.temp_audio_path(audio_path)
     try:
-        assemble.encode_edition(timeline, temp)
+        measured = assemble.encode_edition(timeline, temp)
+        result = measure_file_loudness(temp)
         tags = assemble.EditionTags(
             title=edition.title,
             album=edition.paper,
@@ -213,7 +310,13 @@ def _write_audio(
         os.replace(temp, audio_path)
     finally:
         temp.unlink(missing_ok=True)
-    return [audio_path]
+    return {
+        "input_integrated_lufs": measured.integrated_lufs,
+        "input_true_peak_dbtp": measured.true_peak_dbtp,
+        "integrated_lufs": result.integrated_lufs,
+        "true_peak_dbtp": result.true_peak_dbtp,
+        "lra_lu": result.lra_lu,
+    }
 
 
 def _publish(
@@ -247,3 +350,26 @@ def _check_out_dir(options: BuildOptions) -> None:
             f"the output folder {options.out_dir} is the input's own folder",
             hint="pick a separate folder with --out (the default is ./output)",
         )
+
+
+@dataclass(frozen=True)
+class DryRun:
+    plan: Plan
+    jobs: list[Job]
+    cached: set[int]  # indexes of jobs whose audio is already in the cache
+    unchanged: bool  # the edition on disk is already up to date
+
+
+def dry_run(options: BuildOptions) -> DryRun:
+    """What a build would do: the plan, and which segments it would synthesize."""
+    the_plan = plan(options)
+    jobs = synthesis_jobs(the_plan)
+    cached = set(cached_clips(jobs, cache_for(options)))
+    folder = options.out_dir / the_plan.edition.edition_id
+    previous = read_manifest(folder)
+    unchanged = bool(
+        previous
+        and previous.fingerprint == _fingerprint(options, the_plan, jobs)
+        and is_intact(folder, previous)
+    )
+    return DryRun(the_plan, jobs, cached, unchanged)

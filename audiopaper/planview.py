@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from audiopaper.pipeline import Plan
+    from audiopaper.pipeline import DryRun, Plan
 
 
 def plan_as_dict(the_plan: Plan) -> dict[str, Any]:
@@ -60,3 +60,26 @@ def print_plan(the_plan: Plan) -> None:
         for caption in article.captions:
             branch.add(f"[dim]caption (not read): {caption}[/]")
     Console().print(tree, highlight=False)
+
+
+def print_dry_run(run: DryRun) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    edition = run.plan.edition
+    if run.unchanged:
+        console.print(f"{edition.title}: up to date; a build would change nothing.")
+        return
+    table = Table("article", "segments", "reuse", "synthesize", title=edition.title)
+    titles = ["(opening and closing)"] + [a.title for a in edition.articles]
+    for index, title in enumerate(titles):
+        article = None if index == 0 else index - 1
+        mine = [i for i, job in enumerate(run.jobs) if job.segment.article_index == article]
+        reused = sum(1 for i in mine if i in run.cached)
+        table.add_row(title, str(len(mine)), str(reused), str(len(mine) - reused))
+    console.print(table)
+    todo = len(run.jobs) - len(run.cached)
+    console.print(
+        f"would reuse {len(run.cached)} and synthesize {todo} of {len(run.jobs)} segments"
+    )

@@ -14,6 +14,7 @@ accepts both ``（）`` and ``()``.
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -58,6 +59,7 @@ def _width_table() -> dict[int, str | None]:
 
 
 _TRANSLATE = _width_table()
+_SAMPLE_BYTES = 65536
 _HINT_BINARY = "give a plain-text page (UTF-8 is safest) or a Markdown file"
 
 
@@ -119,17 +121,26 @@ def _decode_with_bom(data: bytes, codec: str, path: Path) -> str:
 
 
 def _decode_chinese_legacy(data: bytes) -> str | None:
-    """GB18030 (covering GB2312/GBK), else Big5; the likelier text when both decode."""
-    gb = _try_decode(data, "gb18030")
-    big5 = _try_decode(data, "big5")
-    if gb is None or big5 is None:
-        return gb if gb is not None else big5
-    return big5 if _common_share(big5) > _common_share(gb) else gb
+    """GB18030 (covering GB2312/GBK), else Big5; the likelier text when both decode.
+
+    The choice is made on the first 64 KB, so a large page is decoded once, not twice.
+    """
+    sample = data[:_SAMPLE_BYTES]
+    gb = _try_decode(sample, "gb18030", final=len(data) <= _SAMPLE_BYTES)
+    big5 = _try_decode(sample, "big5", final=len(data) <= _SAMPLE_BYTES)
+    order = ["gb18030", "big5"]
+    if gb is None or (big5 is not None and _common_share(big5) > _common_share(gb)):
+        order.reverse()
+    for codec in order:
+        text = _try_decode(data, codec)
+        if text is not None:
+            return text
+    return None
 
 
-def _try_decode(data: bytes, codec: str) -> str | None:
+def _try_decode(data: bytes, codec: str, *, final: bool = True) -> str | None:
     try:
-        return data.decode(codec)
+        return codecs.getincrementaldecoder(codec)().decode(data, final=final)
     except UnicodeDecodeError:
         return None
 
@@ -142,7 +153,7 @@ def _common_share(text: str) -> float:
 
 
 def _looks_binary(data: bytes) -> bool:
-    sample = data[:65536]
+    sample = data[:_SAMPLE_BYTES]
     if b"\x00" in sample:
         return True
     controls = sum(1 for byte in sample if byte < 0x20 and byte not in b"\t\n\r\x0c\x1b")

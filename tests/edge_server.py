@@ -10,9 +10,9 @@ Tests point the client here by patching ``edge_tts.communicate.WSS_URL`` and
 ``edge_tts.voices.VOICE_LIST`` (the ``edge_server`` fixture does it), then inject the
 service's known failures on chosen requests::
 
-    edge_server.fail("503", times=2)                      # the next two handshakes
-    edge_server.fail("truncate", when=lambda t: "三" in t)  # every request for such text
-    edge_server.fail("hang", on={1})                        # request number 1 only
+    edge_server.fail("503", times=2)                                 # the next two handshakes
+    edge_server.fail("truncate", when=lambda t: "三" in t, times=None)  # every such text
+    edge_server.fail("hang", on={1})                                   # request number 1
 
 The server counts requests, records what each asked for, and tracks how many websocket
 sessions were open at once.
@@ -57,7 +57,7 @@ SSML = re.compile(
     re.DOTALL,
 )
 
-HANDSHAKE_FAULTS = {"403": 403, "429": 429, "503": 503}
+HANDSHAKE_FAULTS = {"400": 400, "403": 403, "429": 429, "503": 503}
 SESSION_FAULTS = ("hang", "close-no-audio", "truncate", "garbage", "unknown-path")
 FAULTS = (*HANDSHAKE_FAULTS, *SESSION_FAULTS)
 
@@ -314,18 +314,16 @@ class EdgeServer:
         self,
         fault: str,
         *,
-        times: int | None = None,
+        times: int | None = 1,
         on: Iterable[int] | None = None,
         when: Callable[[str], bool] | None = None,
     ) -> None:
-        """Serve ``fault`` on matching requests: by number (``on``), by text (``when``),
-        at most ``times`` times (default: once, unless ``on`` or ``when`` narrow it)."""
+        """Serve ``fault`` on the requests that match: by number (``on``, from 1), by
+        spoken text (``when``), at most ``times`` times (None: every time)."""
         if fault not in FAULTS:
             raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
         if when is not None and fault in HANDSHAKE_FAULTS:
             raise ValueError("handshake faults come before the text is known: use on= or times=")
-        if times is None and on is None and when is None:
-            times = 1
         rule = _Rule(fault, frozenset(on) if on is not None else None, when, times)
         with self._lock:
             self._rules.append(rule)
