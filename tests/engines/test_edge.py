@@ -18,7 +18,7 @@ from audiopaper.errors import ConfigError, EngineError, EngineUnavailable
 from audiopaper.models import Boundary
 
 XIAOXIAO = Voice(engine="edge", name="zh-CN-XiaoxiaoNeural")
-TEXT = "今天天气很好。我们去公园散步吧！"  # 7 + 8 characters
+TEXT = "今天天气很好。我们去公园散步吧！"  # 7 + 9 characters
 MP3_SLACK = 0.15  # encoder/decoder padding and frame rounding, seconds
 
 
@@ -82,7 +82,7 @@ def test_synthesizes_real_audio_with_sentence_timings(
     assert (first.offset, first.duration) == pytest.approx((0.0, 7 * SECONDS_PER_CHAR))
     assert second.text == "我们去公园散步吧！"
     assert (second.offset, second.duration) == pytest.approx(
-        (7 * SECONDS_PER_CHAR, 8 * SECONDS_PER_CHAR)
+        (7 * SECONDS_PER_CHAR, 9 * SECONDS_PER_CHAR)
     )
 
 
@@ -305,12 +305,12 @@ def boundaries_for(text: str) -> list[Boundary]:
 @pytest.mark.parametrize(
     ("duration", "boundaries", "truncated"),
     [
-        (2.25, boundaries_for(TEXT), False),
-        (2.0, boundaries_for(TEXT), False),  # within the tolerance
+        (2.4, boundaries_for(TEXT), False),
+        (2.2, boundaries_for(TEXT), False),  # within the tolerance
         (1.5, boundaries_for(TEXT), True),  # audio stops inside the last sentence
         (1.05, boundaries_for(TEXT)[:1], True),  # cut exactly after the first sentence
-        (2.25, [], True),  # audio but no timings at all
-        (2.25, [Boundary(0.0, 2.25, "Jintian tianqi hen hao.")], False),  # text rewritten
+        (2.4, [], True),  # audio but no timings at all
+        (2.4, [Boundary(0.0, 2.4, "Jintian tianqi hen hao.")], False),  # text rewritten
     ],
 )
 def test_detects_truncation(duration: float, boundaries: list[Boundary], truncated: bool) -> None:

@@ -60,6 +60,8 @@ def _year2(m: re.Match[str], ctx: Context) -> str | None:
     after = ctx.after(m.end() + 1, 4)
     if digits.startswith("0") or re.match(r"\d{1,2}月|代", after):
         return read_digits(digits)
+    if ctx.before(m.start(), 2).endswith("公元") or ctx.before(m.start(), 3) == "公元前":
+        return read_int(digits, liang=False)
     before = ctx.before(m.start(), 1)
     if len(digits) == 2 and before in _YEAR_CUE_BEFORE | {""} and not _DURATION_AFTER.match(after):
         return read_digits(digits)
@@ -129,9 +131,21 @@ RULES = (
     Rule("year", re.compile(r"(?<![\d.])\d{4}(?=年)"), _year4),
     Rule("year", re.compile(r"(?<![\d.])\d{2,3}(?=年)"), _year2),
     Rule("year", re.compile(r"(?<![\d.])\d[05](?=后)(?!后[\d])"), _generation),
+    Rule(
+        "month-range",
+        re.compile(r"(?<![\d.])(\d{1,2})\s?(?:[-~—–]|——)\s?(\d{1,2})(?=[月日号])"),
+        lambda m, ctx: _span(m),
+    ),
     Rule("month", re.compile(r"(?<![\d.])\d{1,2}(?=月)"), _month),
     Rule("day", re.compile(r"(?<![\d.])\d{1,2}(?=[日号])"), _day),
 )
+
+
+def _span(m: re.Match[str]) -> str | None:
+    first, second = int(m.group(1)), int(m.group(2))
+    if not 1 <= first < second <= 31:
+        return None
+    return read_int(m.group(1), liang=False) + "到" + read_int(m.group(2), liang=False)
 
 
 def _ymd_any(m: re.Match[str], ctx: Context) -> str | None:

@@ -24,7 +24,7 @@ def _phone(m: re.Match[str], ctx: Context) -> str:
 
 
 def _context_code(m: re.Match[str], ctx: Context) -> str:
-    return m.group(1) + read_digits(m.group(2), yao=True)
+    return m.group(1) + m.group(2) + read_digits(m.group(3), yao=True)
 
 
 def _quoted(m: re.Match[str], ctx: Context) -> str | None:
@@ -62,7 +62,7 @@ def _rules() -> tuple[Rule, ...]:
         ),
         Rule(
             "code",
-            re.compile(rf"({contexts})[:：]?\s?(\d[\d-]{{1,}}\d)(?![\d.])"),
+            re.compile(rf"({contexts})[:：]?\s?([A-Za-z]{{0,2}})(\d[\d-]{{1,}}\d)(?![\d.])"),
             _context_code,
         ),
         Rule("quoted-code", re.compile(r"(?<=[“\"‘'「])\d{3,}(?=[”\"’'」])"), _quoted),

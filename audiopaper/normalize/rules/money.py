@@ -43,7 +43,7 @@ def _yuan(m: re.Match[str], ctx: Context) -> str:
     return _amount(m.group(0), ctx.after(m.end(), 2))
 
 
-RULES = (
+PREFIXED = (
     Rule(
         "money",
         re.compile(
@@ -60,5 +60,9 @@ RULES = (
         ),
         _suffixed,
     ),
+    )
+
+# Amounts before 元/块 (after ranges, which read 100-200元 themselves).
+YUAN = (
     Rule("money", re.compile(rf"(?:(?<![\dA-Za-z])-)?(?<![\d.A-Za-z]){NUM}(?=(?:万亿|万|亿)?(?:元|块))"), _yuan),
 )

@@ -17,7 +17,8 @@ _DASH = r"\s?(?:[~—–]|——|-(?!\s?-))\s?"
 def _side(number: str, unit: str | None, after: str) -> str:
     sign = "负" if number.startswith("-") else ""
     number = number.lstrip("-")
-    return sign + (say_with_unit(number, unit) if unit else count(number, after))
+    money = after.startswith(("元", "块", "万元", "亿元"))
+    return sign + (say_with_unit(number, unit) if unit else count(number, after, strip_zeros=money))
 
 
 def _numbers(m: re.Match[str], ctx: Context) -> str:

@@ -15,11 +15,17 @@ _NOT_TEAM = set("在为是约达至从第有到和或及每共计占超过了于
 _END = re.compile(r"$|[\s,.;!?，。；！？、）)”]")
 
 
+def _strong(ctx: Context, m: re.Match[str]) -> bool:
+    return strong_score_context(ctx, m.start()) or strong_score_context(ctx, m.end() + 12)
+
+
 def _speak(m: re.Match[str], ctx: Context) -> str | None:
+    if "/" in m.group(0) and not m.group(0).startswith(" ") and not _strong(ctx, m):
+        return None  # 1/3 is a fraction unless spaced off a team name (拉齐奥 2/2)
     before = ctx.before(m.start(), 2)
     teamish = len(before) == 2 and all("\u4e00" <= c <= "\u9fff" for c in before)
     teamish = teamish and before[-1] not in _NOT_TEAM and bool(_END.match(ctx.after(m.end(), 1)))
-    if teamish or strong_score_context(ctx, m.start()):
+    if teamish or _strong(ctx, m):
         return score(m.group(1), m.group(2))
     return None
 

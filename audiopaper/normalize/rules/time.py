@@ -59,6 +59,13 @@ def _speak(m: re.Match[str], ctx: Context) -> str | None:
     return spoken
 
 
+def _clock_range(m: re.Match[str], ctx: Context) -> str | None:
+    times = (m.group(1, 2, 3), m.group(4, 5, 6))
+    if any(int(h) > 24 or int(mi) > 59 for h, mi, _ in times):
+        return None
+    return "到".join(_clock(h, mi, s) for h, mi, s in times)
+
+
 def _ratio(m: re.Match[str], ctx: Context) -> str:
     return score(m.group(1), m.group(2))
 
@@ -67,7 +74,14 @@ def _minutes(m: re.Match[str], ctx: Context) -> str:
     return _hour(m.group(1)) + "点" + _field(m.group(2), "分")
 
 
+_HMS = r"(\d{1,2})\s?:\s?(\d{2})(?::(\d{2}))?"
+
 RULES = (
+    Rule(
+        "time-range",
+        re.compile(rf"(?<![\d.:]){_HMS}\s?(?:[-~—–]|——|至|到)\s?{_HMS}(?![\d:])"),
+        _clock_range,
+    ),
     Rule(
         "time",
         re.compile(
