@@ -91,6 +91,6 @@ def parse_ebur128(log: str) -> Loudness:
 def measure_file_loudness(path: Path) -> Loudness:
     """Decode a finished file and measure it, as a listener's player will hear it."""
     log = run_with_input(
-        ["-i", str(path), "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"], []
+        ["-i", str(path), "-vn", "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"], []
     )
     return parse_ebur128(log)

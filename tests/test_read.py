@@ -98,7 +98,7 @@ def test_missing_file_and_folder_are_input_errors(tmp_path: Path) -> None:
 def test_bad_utf16_after_a_bom_is_an_input_error(tmp_path: Path) -> None:
     page = tmp_path / "odd.txt"
     page.write_bytes(b"\xff\xfe\x00\xd8")  # a lone surrogate
-    with pytest.raises(InputError, match="odd.txt"):
+    with pytest.raises(InputError, match=r"odd\.txt"):
         read_text(page)
 
 

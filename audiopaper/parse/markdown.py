@@ -41,8 +41,9 @@ _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\*(?!\s)(.+?)(?<!\s)\*"), r"\1"),
     (re.compile(r"(?<![A-Za-z0-9])_(?!\s)(.+?)(?<!\s)_(?![A-Za-z0-9])"), r"\1"),
     (re.compile(r"~~(.+?)~~"), r"\1"),
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])"), r"\1"),
 )
+_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
+_SHELTER = 0xF0000  # escaped characters hide in a private-use plane while syntax is stripped
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ def join_wrapped(lines: list[str]) -> str:
 
 
 def strip_inline(text: str) -> str:
+    text = _ESCAPED.sub(lambda m: chr(_SHELTER + ord(m.group(1))), text)
     for pattern, replacement in _INLINE:
         text = pattern.sub(replacement, text)
+    text = re.sub("[\U000f0000-\U000f007f]", lambda m: chr(ord(m.group(0)) - _SHELTER), text)
     return " ".join(html.unescape(text).split())

@@ -61,7 +61,8 @@ def test_sections_are_subheads_of_one_article(sample: Edition) -> None:
     ]
     assert article.paragraphs[0].text.startswith("88平方公里")
     poems = find(sample, "解锁缙云添诗意")
-    assert [p.text for p in poems.paragraphs if p.is_subhead] == ["五届诗会打造全国知名诗歌节会品牌"]
+    poem_subheads = [p.text for p in poems.paragraphs if p.is_subhead]
+    assert poem_subheads == ["五届诗会打造全国知名诗歌节会品牌"]
 
 
 def test_dateline_byline_is_stripped_from_the_body(sample: Edition) -> None:

@@ -1,0 +1,133 @@
+"""Assembly on real audio from the offline voice, read back by ffmpeg and mutagen."""
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3, BitrateMode
+
+from audiopaper import assemble
+from audiopaper.cache import ClipCache
+from audiopaper.engines import get_engine
+from audiopaper.ffmpeg import ffmpeg_exe, measure_file_loudness
+from audiopaper.models import Article, Edition, Paragraph
+from audiopaper.profiles import load_profile
+from audiopaper.script import OPENING_CHAPTER_TITLE, edition_script
+from audiopaper.segment import segment_script
+from audiopaper.synthesize import PCM_RATE, plan_jobs, synthesize_all
+
+EDITION = Edition(
+    "江城晚报",
+    dt.date(2024, 5, 6),
+    (
+        Article("新区开工五个项目", (Paragraph("今年新区开工五个项目，总投资十二亿元。"),)),
+        Article(
+            "图书馆延长开放时间", (Paragraph("新馆每天开放十个小时。"), Paragraph("周末照常开放。"))
+        ),
+        Article("一个很长很长的标题用来检查中文标签能否完整读回来没有乱码", (Paragraph("完。"),)),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list, assemble.Timeline]:
+    folder = tmp_path_factory.mktemp("edition")
+    profile = load_profile("offline")
+    engine = get_engine("offline")
+    segments = segment_script(edition_script(EDITION), lambda t: t, engine.info.max_chars)
+    jobs = plan_jobs(segments, lambda s: profile.voice_for(s.role), lambda v: engine, "none")
+    clips = synthesize_all(jobs, ClipCache(folder / "cache"), workers=2)
+    timeline = assemble.lay_out(clips, profile.pauses, PCM_RATE)
+    chapters = assemble.chapters_for(
+        timeline, OPENING_CHAPTER_TITLE, [a.title for a in EDITION.articles]
+    )
+    path = folder / "edition.mp3"
+    assemble.encode_edition(timeline, path)
+    tags = assemble.EditionTags(
+        EDITION.title, EDITION.paper, EDITION.paper, EDITION.date, "目录：三篇", b"\x89PNG fake"
+    )
+    assemble.write_tags(path, tags, chapters)
+    return path, chapters, timeline
+
+
+def ffmetadata_chapters(path: Path) -> list[tuple[int, int, str]]:
+    out = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    blocks = out.split("[CHAPTER]")[1:]
+    found = []
+    for block in blocks:
+        start = int(re.search(r"START=(\d+)", block).group(1))
+        end = int(re.search(r"END=(\d+)", block).group(1))
+        title = re.search(r"title=(.*)", block).group(1)
+        found.append((start, end, title))
+    return found
+
+
+def test_ffmpeg_reads_every_chapter_in_order(built: tuple) -> None:
+    path, chapters, _ = built
+    found = ffmetadata_chapters(path)
+    assert [t for _, _, t in found] == [OPENING_CHAPTER_TITLE] + [a.title for a in EDITION.articles]
+    for (start, end, _), chapter in zip(found, chapters, strict=True):
+        # ffmpeg shifts by the encoder delay (about 25 ms); nothing more
+        assert abs(start - chapter.start_ms) <= 60 or chapter.start_ms == 0
+        assert abs(end - chapter.end_ms) <= 60
+    starts = [s for s, _, _ in found]
+    assert starts == sorted(starts)
+
+
+def test_chapters_follow_the_stitched_audio(built: tuple) -> None:
+    path, chapters, timeline = built
+    duration = MP3(str(path)).info.length
+    assert abs(duration - timeline.duration) < 0.15
+    assert chapters[0].start_ms == 0
+    assert chapters[-1].end_ms == timeline.ms(timeline.total_samples)
+    for previous, chapter in zip(chapters, chapters[1:], strict=False):
+        assert previous.end_ms == chapter.start_ms
+
+
+def test_mp3_is_mono_cbr_44k(built: tuple) -> None:
+    info = MP3(str(built[0])).info
+    assert info.channels == 1
+    assert info.sample_rate == 44100
+    assert 64000 <= info.bitrate <= 96000
+    assert info.bitrate_mode in (BitrateMode.CBR, BitrateMode.UNKNOWN)
+
+
+def test_tags_read_back_with_mutagen(built: tuple) -> None:
+    tags = ID3(str(built[0]))
+    assert tags.version[:2] == (2, 3)
+    assert str(tags["TIT2"]) == EDITION.title
+    assert str(tags["TALB"]) == "江城晚报"
+    assert str(tags["TPE1"]) == "江城晚报"
+    assert str(tags["TDRC"]) == "2024-05-06"
+    assert tags.getall("COMM")[0].text == ["目录：三篇"]
+    toc = tags.getall("CTOC")[0]
+    assert toc.flags & 0x03 == 0x03  # top level and ordered
+    assert toc.child_element_ids == ["chp0", "chp1", "chp2", "chp3"]
+    chaps = sorted(tags.getall("CHAP"), key=lambda c: c.element_id)
+    assert all(c.element_id.isascii() for c in chaps)
+    assert str(chaps[3].sub_frames["TIT2"]) == EDITION.articles[2].title
+
+
+def test_loudness_is_normalized(built: tuple) -> None:
+    measured = measure_file_loudness(built[0])
+    assert -17.0 <= measured.integrated_lufs <= -15.0
+    assert measured.true_peak_dbtp <= -1.0
+
+
+def test_cues_are_one_per_sentence_in_source_text(built: tuple) -> None:
+    _, _, timeline = built
+    cues = assemble.cues_for(timeline)
+    texts = [cue.text for cue in cues]
+    assert "新馆每天开放十个小时。" in texts
+    assert "周末照常开放。" in texts
+    for previous, cue in zip(cues, cues[1:], strict=False):
+        assert previous.end_ms <= cue.start_ms
+        assert cue.start_ms < cue.end_ms
