@@ -1,6 +1,7 @@
 """Assembly on real audio from the offline voice, read back by ffmpeg and mutagen."""
 
 import datetime as dt
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -88,7 +89,7 @@ def test_chapters_follow_the_stitched_audio(built: tuple) -> None:
     assert abs(duration - timeline.duration) < 0.15
     assert chapters[0].start_ms == 0
     assert chapters[-1].end_ms == timeline.ms(timeline.total_samples)
-    for previous, chapter in zip(chapters, chapters[1:], strict=False):
+    for previous, chapter in itertools.pairwise(chapters):
         assert previous.end_ms == chapter.start_ms
 
 
@@ -128,6 +129,6 @@ def test_cues_are_one_per_sentence_in_source_text(built: tuple) -> None:
     texts = [cue.text for cue in cues]
     assert "新馆每天开放十个小时。" in texts
     assert "周末照常开放。" in texts
-    for previous, cue in zip(cues, cues[1:], strict=False):
+    for previous, cue in itertools.pairwise(cues):
         assert previous.end_ms <= cue.start_ms
         assert cue.start_ms < cue.end_ms

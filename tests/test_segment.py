@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from audiopaper.models import Pause, Role
@@ -50,7 +52,7 @@ def test_an_over_long_clause_is_cut_between_words() -> None:
     pieces = pack_sentence(sentence, identity, 40)
     assert all(len(p.spoken) <= 40 for p in pieces)
     assert "".join(p.spoken for p in pieces) == sentence
-    for left, right in zip(pieces, pieces[1:], strict=False):
+    for left, right in itertools.pairwise(pieces):
         # every cut falls between jieba words: never inside 工程师 or 计划
         assert not (left.spoken.endswith("工程") and right.spoken.startswith("师"))
         assert not (left.spoken.endswith("计") and right.spoken.startswith("划"))
