@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from audiopaper.cache import CachedClip, read_pcm
-from audiopaper.ffmpeg import Loudness, measure_loudness, pcm_input_args, run_with_input
+from audiopaper.ffmpeg import (
+    Loudness,
+    measure_loudness,
+    parse_ebur128,
+    pcm_input_args,
+    run_with_input,
+)
 from audiopaper.fsutil import TEMP_PREFIX
 from audiopaper.models import Chapter, Clip, Cue, Pause
 
@@ -83,45 +89,30 @@ def loudness_gain(measured: Loudness) -> float:
     return TARGET_LUFS - measured.integrated_lufs
 
 
-def encode_edition(timeline: Timeline, out_path: Path) -> Loudness:
-    """Measure, then encode to a temp MP3 beside ``out_path`` (the caller tags and
-    renames it). Returns the input loudness measured in the first pass."""
-    measured = measure_loudness(pcm_chunks(timeline), timeline.sample_rate)
-    gain = loudness_gain(measured)
-    filters = [f"volume={gain:.2f}dB"]
-    if measured.true_peak_dbtp + gain > MAX_TRUE_PEAK - 0.5:
-        # Linear gain alone would push the peak past -1 dBTP: hold it with a limiter
-        # set a little lower, since the MP3 encoder adds a few tenths of overshoot.
-        filters.append(f"alimiter=limit={10 ** ((MAX_TRUE_PEAK - 1.0) / 20):.4f}:level=false")
-    filters.append(f"aresample={MP3_RATE}")
-    run_with_input(
+def encode_edition(timeline: Timeline, out_path: Path) -> tuple[Loudness, Loudness]:
+    """Measure, then encode to ``out_path`` (a temp file the caller tags and renames).
+
+    Returns the loudness measured in the first pass and that of the normalized audio
+    the encoder received (measured in the same second pass)."""
+    measured = measure_loudness(pcm_chunks(timeline), timeline.sample_rate, true_peak=False)
+    # Linear gain to the target; the limiter (a little under -1 dBTP, since the MP3
+    # encoder adds a few tenths of overshoot) only ever touches the rare peaks that
+    # the gain would push too high, so normal speech passes through unchanged.
+    limit = 10 ** ((MAX_TRUE_PEAK - 1.0) / 20)
+    filters = [f"volume={loudness_gain(measured):.2f}dB", f"alimiter=limit={limit:.4f}:level=false"]
+    filters += [f"aresample={MP3_RATE}", "ebur128=peak=true:framelog=quiet"]
+    log = run_with_input(
         [
             *pcm_input_args(timeline.sample_rate),
-            "-af",
-            ",".join(filters),
-            "-ac",
-            "1",
-            "-ar",
-            str(MP3_RATE),
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            MP3_BITRATE,
-            "-abr",
-            "0",
-            "-write_xing",
-            "1",
-            "-id3v2_version",
-            "0",
-            "-map_metadata",
-            "-1",
-            "-f",
-            "mp3",
-            str(out_path),
+            "-af", ",".join(filters),
+            "-ac", "1",
+            "-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-abr", "0",
+            "-write_xing", "1", "-id3v2_version", "0", "-map_metadata", "-1",
+            "-f", "mp3", str(out_path),
         ],
         pcm_chunks(timeline),
-    )
-    return measured
+    )  # fmt: skip
+    return measured, parse_ebur128(log)
 
 
 def temp_audio_path(final: Path) -> Path:

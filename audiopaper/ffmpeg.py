@@ -79,13 +79,13 @@ def parse_ebur128(log: str) -> Loudness:
     integrated = re.search(r"I:\s+(-?[\d.]+|-inf)\s+LUFS", summary)
     lra = re.search(r"LRA:\s+(-?[\d.]+)\s+LU", summary)
     peak = re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf)\s+dBFS", summary)
-    if not (integrated and lra and peak):
+    if not (integrated and lra):
         raise OutputError("could not read ffmpeg's loudness measurement")
 
     def number(match: re.Match[str]) -> float:
         return float("-inf") if match.group(1) == "-inf" else float(match.group(1))
 
-    return Loudness(number(integrated), number(peak), number(lra))
+    return Loudness(number(integrated), number(peak) if peak else float("-inf"), number(lra))
 
 
 def measure_file_loudness(path: Path) -> Loudness:

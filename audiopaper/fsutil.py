@@ -17,6 +17,15 @@ from audiopaper.errors import OutputError
 TEMP_PREFIX = ".tmp-"
 
 
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+_FILE_MODE = _default_mode()
+
+
 @contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """Yield a binary file; on success it replaces ``path`` in one rename."""
@@ -28,6 +37,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         raise _output_error(path, exc) from exc
     tmp = Path(tmp_name)
     try:
+        os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; outputs are served to others
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()

@@ -291,13 +291,11 @@ def _write_audio(
     """Encode, tag and move the MP3 into place; returns the loudness measured before
     (input) and after (output) normalization."""
     from audiopaper import assemble
-    from audiopaper.ffmpeg import measure_file_loudness
 
     audio_path.parent.mkdir(parents=True, exist_ok=True)
     temp = assemble.temp_audio_path(audio_path)
     try:
-        measured = assemble.encode_edition(timeline, temp)
-        result = measure_file_loudness(temp)
+        measured, result = assemble.encode_edition(timeline, temp)
         tags = assemble.EditionTags(
             title=edition.title,
             album=edition.paper,
@@ -312,7 +310,6 @@ def _write_audio(
         temp.unlink(missing_ok=True)
     return {
         "input_integrated_lufs": measured.integrated_lufs,
-        "input_true_peak_dbtp": measured.true_peak_dbtp,
         "integrated_lufs": result.integrated_lufs,
         "true_peak_dbtp": result.true_peak_dbtp,
         "lra_lu": result.lra_lu,

@@ -53,7 +53,7 @@ class Score:
 def comparable(text: str) -> str:
     """NFKC, then drop punctuation and spaces (the peers' outputs differ only there)."""
     text = unicodedata.normalize("NFKC", text)
-    return "".join(c for c in text if not unicodedata.category(c)[0] in "PZ" and not c.isspace())
+    return "".join(c for c in text if unicodedata.category(c)[0] not in "PZ" and not c.isspace())
 
 
 def load_cases(name: str, cases_dir: Path = CASES_DIR) -> list[Case]:
@@ -121,8 +121,10 @@ def main(argv: list[str]) -> int:
     ap("预热 2024年1月1日")  # import the rule modules outside the timing
     wt = wetext_normalizer()
     print("audiopaper vs WeTextProcessing (construction excluded from timing)")
-    print(f"{'file':<13}{'cases':>6}{'ours':>9}{'wetext':>9}{'ours c/s':>12}{'wetext c/s':>12}"
-          f"{'ratio':>8}")
+    print(
+        f"{'file':<13}{'cases':>6}{'ours':>9}{'wetext':>9}{'ours c/s':>12}{'wetext c/s':>12}"
+        f"{'ratio':>8}"
+    )
     listed_all: list[tuple[Case, str]] = []
     for name in FILES:
         scored, listed = split_conflicts(load_cases(name), conflicts)

@@ -46,7 +46,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list, assembl
         timeline, OPENING_CHAPTER_TITLE, [a.title for a in EDITION.articles]
     )
     path = folder / "edition.mp3"
-    assemble.encode_edition(timeline, path)
+    assemble.encode_edition(timeline, path)  # returns (input, output) loudness
     tags = assemble.EditionTags(
         EDITION.title, EDITION.paper, EDITION.paper, EDITION.date, "目录：三篇", b"\x89PNG fake"
     )

@@ -187,8 +187,10 @@ class EdgeEngine:
         try:
             voices = asyncio.run(fetch())
         except expected as exc:
+            status = _handshake_status(exc)
+            reason = f"HTTP {status}" if status is not None else _reason(exc)
             raise EngineUnavailable(
-                f"cannot reach the edge-tts voice service ({_reason(exc)})", hint=OFFLINE_HINT
+                f"cannot reach the edge-tts voice service ({reason})", hint=OFFLINE_HINT
             ) from exc
         return [dict(v) for v in voices if isinstance(v, dict) and "ShortName" in v]
 
@@ -447,9 +449,9 @@ def _probe_target(wss_url: str) -> tuple[str, int]:
     parts = urlsplit(wss_url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme in ("wss", "https") else 80)
+    # The client (aiohttp, trust_env) takes the proxy named after the URL's scheme only.
     if not urllib.request.proxy_bypass(host):
-        proxies = urllib.request.getproxies()
-        proxy = proxies.get("wss") or proxies.get("https") or proxies.get("all")
+        proxy = urllib.request.getproxies().get(parts.scheme)
         if proxy:
             proxy_parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
             if proxy_parts.hostname:

@@ -15,6 +15,8 @@ _EXTRA = {
     "\uffe0": "¢",
     "\uffe1": "£",
     "\u00b7": "·",
+    "\u2236": ":",  # ratio colon ∶
+    "\u30fb": "·",  # katakana middle dot, used as 5・12
 }
 
 # Full-width forms FF01..FF5E map to ASCII 21..7E. Keep the Chinese clause punctuation

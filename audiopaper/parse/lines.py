@@ -127,10 +127,22 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
 
 
 def _continues(above: Line, line: Line) -> bool:
-    if above.kind is not Kind.TEXT or above.continues_elsewhere or is_complete(above.text):
+    """Is ``line`` the rest of ``above``'s sentence?
+
+    A line that starts with closing punctuation always is (even under a short line). Otherwise
+    only a body line that stops mid-sentence is continued: by any line right under it (no
+    blank line between: wrapped text), or, across one blank line, by body text when it is long
+    (> 30 characters, so the layout broke it). A headline-like line is never joined to the
+    body line after it.
+    """
+    if above.continues_elsewhere or is_complete(above.text) or line.gap_before > 1:
         return False
-    if line.gap_before > 1 or line.continued_from or bylines.starts_with_dateline(line.text):
+    if line.continued_from or bylines.starts_with_dateline(line.text):
         return False
     if line.text[0] in NON_STARTERS:
+        return above.kind in (Kind.TEXT, Kind.HEADING) and line.kind in (Kind.TEXT, Kind.HEADING)
+    if above.kind is not Kind.TEXT:
+        return False
+    if line.gap_before == 0:  # no blank line between: the text was wrapped, not laid out
         return line.kind in (Kind.TEXT, Kind.HEADING, Kind.AUTHOR)
     return line.kind is Kind.TEXT and len(above.text) > LONG_LINE

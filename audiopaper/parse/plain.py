@@ -20,7 +20,7 @@ The rules, in the order they are tried:
   article whose headline came just before. Body text with no open article starts a headless
   article, titled from its first clause.
 - An orphan tail — a short (≤ 10 characters) complete sentence such as ``联动。`` right after an
-  article the page cut off — is attached to that article's last paragraph.
+  article the page cut off — is attached to that article's last paragraph, which closes it.
 - Photo captions go to the current (nearest preceding) article's ``captions``; captions before
   any article go to the first one. Jump markers are removed from the text.
 """
@@ -89,8 +89,9 @@ def group_blocks(lines: list[Line]) -> list[Block]:
     """Runs of heading lines become one block; a bare name under a heading becomes a byline."""
     blocks: list[Block] = []
     run: list[Line] = []
-    for line in lines:
-        if line.kind is Kind.AUTHOR and run:
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if line.kind is Kind.AUTHOR and run and _starts_plain_body(following):
             blocks.append(HeadRun(tuple(run)))
             run = []
             blocks.append(Line(line.text, Kind.BYLINE, line.gap_before))
@@ -104,6 +105,13 @@ def group_blocks(lines: list[Line]) -> list[Block]:
     if run:
         blocks.append(HeadRun(tuple(run)))
     return blocks
+
+
+def _starts_plain_body(line: Line | None) -> bool:
+    """Body text that does not bring its own byline (`本报讯(记者 X)`)."""
+    return (
+        line is not None and line.kind is Kind.TEXT and not bylines.starts_with_dateline(line.text)
+    )
 
 
 class _Assembler:
@@ -197,6 +205,7 @@ class _Assembler:
             return self.start()
         if current.ending is Ending.CUT and _is_orphan_tail(line):
             current.extend_last(line.text)
+            current.ending = Ending.CLOSED
             log.info("attached the orphan tail %r to %r", line.text, current.paragraphs[-1].text)
             return None
         dateline = bylines.starts_with_dateline(line.text)

@@ -188,7 +188,7 @@ def test_check_available_fails_cleanly_on_a_closed_port(
     assert raised.value.hint is not None and "--voice offline" in raised.value.hint
 
 
-def test_check_available_reads_the_default_port_from_the_scheme(
+def test_check_available_probes_the_port_or_proxy_the_client_would_use(
     monkeypatch: pytest.MonkeyPatch, engine: EdgeEngine
 ) -> None:
     seen: list[tuple[str, int]] = []
@@ -197,11 +197,13 @@ def test_check_available_reads_the_default_port_from_the_scheme(
         seen.append((host, port))
 
     monkeypatch.setattr("audiopaper.engines.edge._probe", fake_probe)
-    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "WSS_PROXY"):
+    for name in ("WSS_PROXY", "wss_proxy", "NO_PROXY", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(edge_tts.communicate, "WSS_URL", "wss://speech.example/edge/v1?T=1")
     engine.check_available()
-    assert seen == [("speech.example", 443)]
+    monkeypatch.setenv("wss_proxy", "http://proxy.example:3128")  # what the client would use
+    engine.check_available()
+    assert seen == [("speech.example", 443), ("proxy.example", 3128)]
 
 
 # -- failures the service is known for --------------------------------------------------

@@ -77,7 +77,13 @@ CASES = {
             (
                 "甲",
                 None,
-                [("导语。", False), ("小标题", True), ("正文。", False), ("更小", True), ("再正文。", False)],
+                [
+                    ("导语。", False),
+                    ("小标题", True),
+                    ("正文。", False),
+                    ("更小", True),
+                    ("再正文。", False),
+                ],
                 (),
             )
         ],
@@ -107,7 +113,12 @@ CASES = {
                 "甲",
                 None,
                 [("正文。", False)],
-                ("图：市民在站台乘车。", "图片：江边夜景。", "3月1日，工人在施工。 李华 摄", "(新华社发)"),
+                (
+                    "图：市民在站台乘车。",
+                    "图片：江边夜景。",
+                    "3月1日，工人在施工。 李华 摄",
+                    "(新华社发)",
+                ),
             )
         ],
     ),
@@ -145,7 +156,9 @@ def test_paper_and_date_from_the_title(title_line: str, paper: str, date: dt.dat
 
 
 def test_arguments_win_over_the_title() -> None:
-    edition = parse_md("# 滨江日报 2024年3月19日\n\n## 标题\n\n正文。", paper="江城晚报", date=TODAY)
+    edition = parse_md(
+        "# 滨江日报 2024年3月19日\n\n## 标题\n\n正文。", paper="江城晚报", date=TODAY
+    )
     assert (edition.paper, edition.date) == ("江城晚报", TODAY)
 
 

@@ -22,6 +22,7 @@ from audiopaper.normalize.rules import (
     percent,
     range,
     score,
+    symbols,
     time,
 )
 
@@ -40,5 +41,6 @@ ORDER: tuple[Rule, ...] = (
     *fraction.RULES,
     *ordinal.RULES,
     *latin.RULES,
+    *symbols.RULES,
     *cardinal.RULES,
 )

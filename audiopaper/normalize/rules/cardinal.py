@@ -22,9 +22,7 @@ def _speak(m: re.Match[str], ctx: Context) -> str:
 RULES = (
     Rule(
         "cardinal",
-        re.compile(
-            rf"(?:(?<![\dA-Za-z])(?P<s>-)\s?)?(?P<n>(?<![\d])(?:{NUM}|(?<![\d.])\.\d+))"
-        ),
+        re.compile(rf"(?:(?<![\dA-Za-z])(?P<s>-)\s?)?(?P<n>(?<![\d])(?:{NUM}|(?<![\d.])\.\d+))"),
         _speak,
     ),
 )

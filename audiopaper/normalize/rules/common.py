@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from audiopaper.normalize.data import alternation, table, words
@@ -56,5 +55,9 @@ def say_with_unit(number: str, unit: str) -> str:
     return f"{before}{value}{after}"
 
 
-def compile_(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+# A range separator; 至/到 are words and are kept as written, the others read 到.
+RANGE_SEP = r"\s?(?P<sep>[~—–]|——|-(?!\s?-)|至|到)\s?"
+
+
+def range_word(sep: str | None) -> str:
+    return sep if sep in ("至", "到") else "到"

@@ -11,16 +11,16 @@ import re
 
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_digits, read_int
+from audiopaper.normalize.rules.common import RANGE_SEP, range_word
 
 _SEP = r"[-/.·]"
-_DASH = r"\s?(?P<t>[~—–]|——|-(?!\s?-)|至|到)\s?"
 
 
 def _years(m: re.Match[str], ctx: Context) -> str | None:
     first, second = m.group("a"), m.group("b")
     if int(first) >= int(second):
         return None
-    word = m.group("t") if m.group("t") in ("至", "到") else "到"
+    word = range_word(m.group("sep"))
     return read_digits(first) + (m.group("y") or "") + word + read_digits(second)
 
 
@@ -43,14 +43,19 @@ def _month_day(m: re.Match[str], ctx: Context) -> str | None:
 def _era(m: re.Match[str], ctx: Context) -> str:
     era = "公元前" if m.group("e").lower().startswith("b") else "公元"
     month = m.group("m")
-    return era + read_digits(m.group("y")) + "年" + (read_int(month, liang=False) + "月" if month else "")
+    return (
+        era
+        + read_digits(m.group("y"))
+        + "年"
+        + (read_int(month, liang=False) + "月" if month else "")
+    )
 
 
 def _year4(m: re.Match[str], ctx: Context) -> str:
     return read_digits(m.group(0))
 
 
-_YEAR_CUE_BEFORE = set("于在从自至到是和、与或，,。；;：:（(“\"《 ")
+_YEAR_CUE_BEFORE = set('于在从自至到是和、与或，,。；;：:（(“"《 ')
 _DURATION_AFTER = re.compile(r"[后前来间内多以左里半余期度]|之[久内间]|整|届")
 
 
@@ -80,72 +85,14 @@ def _day(m: re.Match[str], ctx: Context) -> str | None:
     return read_int(m.group(0), liang=False) if 1 <= int(m.group(0)) <= 31 else None
 
 
-RULES = (
-    Rule(
-        "era",
-        re.compile(
-            r"(?<![\d.])(?P<y>\d{1,4})(?:年(?:(?P<m>\d{1,2})月)?)?\s?"
-            r"(?P<e>[aA]\.?[dD]\.?|[bB]\.?[cC]\.?)(?![A-Za-z])"
-        ),
-        _era,
-    ),
-    Rule(
-        "date",
-        re.compile(
-            rf"(?<![\d.])(?P<y>\d{{4}})(?P<s>{_SEP})(?P<m>\d{{1,2}})(?P=s)(?P<d>\d{{1,2}})(?![\d.])"
-            rf"|(?<![\d.])(?P<y2>\d{{4}})年(?P<m2>\d{{1,2}})月(?P<d2>\d{{1,2}})日"
-        ),
-        lambda m, ctx: _ymd_any(m, ctx),
-    ),
-    Rule(
-        "date",
-        re.compile(
-            r"(?<![\d.])(?P<d>\d{1,2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4})(?![\d.])"
-        ),
-        lambda m, ctx: _dmy(m, ctx),
-    ),
-    Rule(
-        "date",
-        re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})(?![\d.])(?!\s?[%年月日])"),
-        lambda m, ctx: _ym(m),
-    ),
-    Rule(
-        "date",
-        re.compile(r"(?<![\d.])(?P<m>\d{1,2})[-/.](?P<y>(?:19|20)\d\d)(?![\d.])"),
-        lambda m, ctx: _ym(m),
-    ),
-    Rule(
-        "date",
-        re.compile(r"(?<![\d./-])(?P<m>0[1-9])[-/.](?P<d>\d{2})(?![\d./-])"),
-        _month_day,
-    ),
-    Rule(
-        "year-range",
-        re.compile(
-            r"(?<![\d.])(?P<a>(?:1[5-9]|20)\d\d)(?P<y>年)?"
-            + _DASH
-            + r"(?P<b>(?:1[5-9]|20)\d\d)(?![\d.])(?=年|[^月\d]|$)"
-        ),
-        _years,
-    ),
-    Rule("year", re.compile(r"(?<![\d.])\d{4}(?=年)"), _year4),
-    Rule("year", re.compile(r"(?<![\d.])\d{2,3}(?=年)"), _year2),
-    Rule("year", re.compile(r"(?<![\d.])\d[05](?=后)(?!后[\d])"), _generation),
-    Rule(
-        "month-range",
-        re.compile(r"(?<![\d.])(\d{1,2})\s?(?:[-~—–]|——)\s?(\d{1,2})(?=[月日号])"),
-        lambda m, ctx: _span(m),
-    ),
-    Rule("month", re.compile(r"(?<![\d.])\d{1,2}(?=月)"), _month),
-    Rule("day", re.compile(r"(?<![\d.])\d{1,2}(?=[日号])"), _day),
-)
-
-
-def _span(m: re.Match[str]) -> str | None:
-    first, second = int(m.group(1)), int(m.group(2))
+def _span(m: re.Match[str], ctx: Context) -> str | None:
+    """1-5月 → 一到五月, 15日-17日 → 十五日到十七日, 5月1日至3日."""
+    first, second = int(m.group("a")), int(m.group("b"))
     if not 1 <= first < second <= 31:
         return None
-    return read_int(m.group(1), liang=False) + "到" + read_int(m.group(2), liang=False)
+    word = range_word(m.group("sep"))
+    a, b = read_int(m.group("a"), liang=False), read_int(m.group("b"), liang=False)
+    return a + (m.group("u") or "") + word + b
 
 
 def _ymd_any(m: re.Match[str], ctx: Context) -> str | None:
@@ -162,6 +109,70 @@ def _dmy(m: re.Match[str], ctx: Context) -> str | None:
     return None if tail is None else read_digits(m.group("y")) + "年" + tail
 
 
-def _ym(m: re.Match[str]) -> str | None:
+def _ym(m: re.Match[str], ctx: Context) -> str | None:
     tail = _md(m.group("m"), None)
     return None if tail is None else read_digits(m.group("y")) + "年" + tail
+
+
+# Order: full numeric dates before year/month/day pieces; year ranges before single years.
+RULES = (
+    Rule(
+        "era",
+        re.compile(
+            r"(?<![\d.])(?P<y>\d{1,4})(?:年(?:(?P<m>\d{1,2})月)?)?\s?"
+            r"(?P<e>[aA]\.?[dD]\.?|[bB]\.?[cC]\.?)(?![A-Za-z])"
+        ),
+        _era,
+    ),
+    Rule(
+        "date",
+        re.compile(
+            rf"(?<![\d.])(?P<y>\d{{4}})(?P<s>{_SEP})(?P<m>\d{{1,2}})(?P=s)(?P<d>\d{{1,2}})(?![\d.])"
+            rf"|(?<![\d.])(?P<y2>\d{{4}})年(?P<m2>\d{{1,2}})月(?P<d2>\d{{1,2}})日"
+        ),
+        _ymd_any,
+    ),
+    Rule(
+        "date",
+        re.compile(
+            r"(?<![\d.])(?P<d>\d{1,2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4})(?![\d.])"
+        ),
+        _dmy,
+    ),
+    Rule(
+        "date",
+        re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})(?![\d.])(?!\s?[%年月日])"),
+        _ym,
+    ),
+    Rule(
+        "date",
+        re.compile(r"(?<![\d.])(?P<m>\d{1,2})[-/.](?P<y>(?:19|20)\d\d)(?![\d.])"),
+        _ym,
+    ),
+    Rule(
+        "date",
+        re.compile(r"(?<![\d./-])(?P<m>0[1-9])[-/.](?P<d>\d{2})(?![\d./-])"),
+        _month_day,
+    ),
+    Rule(
+        "year-range",
+        re.compile(
+            r"(?<![\d.])(?P<a>(?:1[5-9]|20)\d\d)(?P<y>年)?"
+            + RANGE_SEP
+            + r"(?P<b>(?:1[5-9]|20)\d\d)(?![\d.])(?=年|[^月\d]|$)"
+        ),
+        _years,
+    ),
+    Rule("year", re.compile(r"(?<![\d.])\d{4}(?=年)"), _year4),
+    Rule("year", re.compile(r"(?<![\d.])\d{2,3}(?=年)"), _year2),
+    Rule("year", re.compile(r"(?<![\d.])\d[05](?=后)(?!后[\d])"), _generation),
+    Rule(
+        "month-range",
+        re.compile(
+            r"(?<![\d.])(?P<a>\d{1,2})(?P<u>[月日号])?" + RANGE_SEP + r"(?P<b>\d{1,2})(?=[月日号])"
+        ),
+        _span,
+    ),
+    Rule("month", re.compile(r"(?<![\d.])\d{1,2}(?=月)"), _month),
+    Rule("day", re.compile(r"(?<![\d.])\d{1,2}(?=[日号])"), _day),
+)

@@ -29,23 +29,31 @@ def _acronym(m: re.Match[str], ctx: Context) -> str | None:
 
 
 def _digit_run(digits: str) -> str:
-    return read_int(digits, liang=False) if len(digits) <= 2 else read_digits(digits)
+    whole, _, frac = digits.partition(".")
+    spoken = read_int(whole, liang=False) if len(whole) <= 2 else read_digits(whole)
+    return spoken + ("点" + read_digits(frac) if frac else "")
 
 
 def _alnum(m: re.Match[str], ctx: Context) -> str:
-    return re.sub(r"\d+", lambda d: _digit_run(d.group(0)), m.group(0))
+    return re.sub(r"\d+(?:\.\d+)?", lambda d: _digit_run(d.group(0)), m.group(0))
 
 
 def _letters(m: re.Match[str], ctx: Context) -> str | None:
     return m.group(0) if ctx.text[m.start() : m.end()] != m.group(0) else None
 
 
+def _number_sign(m: re.Match[str], ctx: Context) -> str:
+    return "第" + read_int(m.group(1), liang=False)
+
+
 RULES = (
+    Rule("ordinal", re.compile(r"(?<![A-Za-z])[Nn][Oo]\.\s?(\d{1,6})(?![\d.])"), _number_sign),
     Rule("latin", _ACRONYM, _acronym),
     Rule(
         "latin",
         re.compile(
-            r"(?<![A-Za-z0-9.])(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z0-9]*\d)[A-Za-z0-9]+(?![A-Za-z0-9])"
+            r"(?<![A-Za-z0-9.])(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z0-9]*\d)[A-Za-z0-9]+(?:\.\d+)?"
+            r"(?![A-Za-z0-9])"
         ),
         _alnum,
     ),

@@ -60,9 +60,13 @@ PREFIXED = (
         ),
         _suffixed,
     ),
-    )
+)
 
 # Amounts before 元/块 (after ranges, which read 100-200元 themselves).
 YUAN = (
-    Rule("money", re.compile(rf"(?:(?<![\dA-Za-z])-)?(?<![\d.A-Za-z]){NUM}(?=(?:万亿|万|亿)?(?:元|块))"), _yuan),
+    Rule(
+        "money",
+        re.compile(rf"(?:(?<![\dA-Za-z])-)?(?<![\d.A-Za-z]){NUM}(?=(?:万亿|万|亿)?(?:元|块))"),
+        _yuan,
+    ),
 )

@@ -9,7 +9,7 @@ import re
 
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_decimal
-from audiopaper.normalize.rules.common import NUM
+from audiopaper.normalize.rules.common import NUM, RANGE_SEP, range_word
 
 _SIGNED = rf"(?:[-负]\s?)?{NUM}"
 
@@ -26,7 +26,7 @@ def _single(m: re.Match[str], ctx: Context) -> str:
 
 
 def _range(m: re.Match[str], ctx: Context) -> str:
-    return percent(m.group(1)) + "到" + percent(m.group(2))
+    return percent(m.group("a")) + range_word(m.group("sep")) + percent(m.group("b"))
 
 
 def _sign(m: re.Match[str], ctx: Context) -> str:
@@ -36,9 +36,7 @@ def _sign(m: re.Match[str], ctx: Context) -> str:
 RULES = (
     Rule(
         "percentage",
-        re.compile(
-            rf"(?<![\d.A-Za-z])({_SIGNED})%?\s?(?:[-~—–]|——|至|到)\s?({_SIGNED})\s?%"
-        ),
+        re.compile(rf"(?<![\d.A-Za-z])(?P<a>{_SIGNED})%?{RANGE_SEP}(?P<b>{_SIGNED})\s?%"),
         _range,
     ),
     Rule("percentage", re.compile(rf"(?<![\d.A-Za-z])({_SIGNED})\s?%"), _single),

@@ -9,9 +9,14 @@ from __future__ import annotations
 import re
 
 from audiopaper.normalize.engine import Context, Rule
-from audiopaper.normalize.rules.common import NUM, count, say_with_unit, unit_pattern
-
-_DASH = r"\s?(?:[~—–]|——|-(?!\s?-))\s?"
+from audiopaper.normalize.rules.common import (
+    NUM,
+    RANGE_SEP,
+    count,
+    range_word,
+    say_with_unit,
+    unit_pattern,
+)
 
 
 def _side(number: str, unit: str | None, after: str) -> str:
@@ -29,7 +34,7 @@ def _numbers(m: re.Match[str], ctx: Context) -> str:
     if unit_b and not unit_a:
         # 3-5km: the unit is said once, after the second number.
         first = _side(m.group("a"), None, "")
-    return first + "到" + second
+    return first + range_word(m.group("sep")) + second
 
 
 def _rules() -> tuple[Rule, ...]:
@@ -38,7 +43,7 @@ def _rules() -> tuple[Rule, ...]:
         Rule(
             "range",
             re.compile(
-                rf"(?<![\d.:/A-Za-z-])(?P<a>-?{NUM})(?P<u>{unit})?{_DASH}"
+                rf"(?<![\d.:/A-Za-z-])(?P<a>-?{NUM})(?P<u>{unit})?{RANGE_SEP}"
                 rf"(?P<b>{NUM})(?P<v>{unit})?(?![\d:/])(?!\.\d)"
             ),
             _numbers,

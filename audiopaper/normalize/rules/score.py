@@ -11,7 +11,9 @@ import re
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.rules.time import score, strong_score_context
 
-_NOT_TEAM = set("在为是约达至从第有到和或及每共计占超过了于近各前后上下增降涨跌长高低减少多的之负正")
+_NOT_TEAM = set(
+    "在为是约达至从第有到和或及每共计占超过了于近各前后上下增降涨跌长高低减少多的之负正"
+)
 _END = re.compile(r"$|[\s,.;!?，。；！？、）)”]")
 
 

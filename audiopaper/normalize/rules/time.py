@@ -12,6 +12,7 @@ import re
 from audiopaper.normalize.data import words
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_int
+from audiopaper.normalize.rules.common import RANGE_SEP, range_word
 
 
 def score_context(ctx: Context, pos: int) -> bool:
@@ -60,10 +61,10 @@ def _speak(m: re.Match[str], ctx: Context) -> str | None:
 
 
 def _clock_range(m: re.Match[str], ctx: Context) -> str | None:
-    times = (m.group(1, 2, 3), m.group(4, 5, 6))
+    times = (m.group("ah", "am", "as"), m.group("bh", "bm", "bs"))
     if any(int(h) > 24 or int(mi) > 59 for h, mi, _ in times):
         return None
-    return "到".join(_clock(h, mi, s) for h, mi, s in times)
+    return range_word(m.group("sep")).join(_clock(h, mi, s) for h, mi, s in times)
 
 
 def _ratio(m: re.Match[str], ctx: Context) -> str:
@@ -74,12 +75,14 @@ def _minutes(m: re.Match[str], ctx: Context) -> str:
     return _hour(m.group(1)) + "点" + _field(m.group(2), "分")
 
 
-_HMS = r"(\d{1,2})\s?:\s?(\d{2})(?::(\d{2}))?"
+def _hms(tag: str) -> str:
+    return rf"(?P<{tag}h>\d{{1,2}})\s?:\s?(?P<{tag}m>\d{{2}})(?::(?P<{tag}s>\d{{2}}))?"
+
 
 RULES = (
     Rule(
         "time-range",
-        re.compile(rf"(?<![\d.:]){_HMS}\s?(?:[-~—–]|——|至|到)\s?{_HMS}(?![\d:])"),
+        re.compile(rf"(?<![\d.:]){_hms('a')}{RANGE_SEP}{_hms('b')}(?![\d:])"),
         _clock_range,
     ),
     Rule(

@@ -1,0 +1,3 @@
+from audiopaper.cli import main
+
+main()

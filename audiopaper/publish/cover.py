@@ -1,0 +1,198 @@
+"""Cover images: a square PNG per edition (paper name and date) and one for the channel.
+
+Chinese needs a CJK font; one is looked for at run time. Without one the cover shows
+the date and the paper's name in pinyin in Pillow's own font: a build never fails for
+lack of a font. The same inputs on the same machine give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import glob
+import io
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from PIL import Image, ImageDraw, ImageFont
+
+from audiopaper.fsutil import atomic_write_bytes
+
+COVER_SIZE = 1400
+BACKGROUND = (158, 27, 27)  # newsprint masthead red
+INK = (255, 248, 236)
+FAINT = (236, 190, 170)
+
+_FONT_GLOBS = (
+    "/usr/share/fonts/**/NotoSansCJK*",
+    "/usr/share/fonts/**/NotoSerifCJK*",
+    "/usr/share/fonts/**/SourceHan*",
+    "/usr/share/fonts/**/wqy*",
+    "/usr/share/fonts/**/DroidSansFallback*",
+    "/usr/local/share/fonts/**/*CJK*",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti*.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+)
+
+AnyFont = ImageFont.FreeTypeFont | ImageFont.ImageFont | ImageFont.TransposedFont
+FontChoice = Path | None | Literal["auto"]
+
+
+@dataclass(frozen=True)
+class _Line:
+    text: str
+    size: int
+    color: tuple[int, int, int]
+    y: int  # the line's vertical centre
+
+
+@functools.cache
+def find_cjk_font() -> Path | None:
+    """A font file with Chinese glyphs, or None: fontconfig first, then common paths."""
+    for candidate in (*_fontconfig_fonts(), *_known_fonts()):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _fontconfig_fonts() -> list[Path]:
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return []
+    try:
+        listed = subprocess.run(
+            [fc_list, ":lang=zh-cn", "file"], capture_output=True, text=True, timeout=10
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    files = {line.strip().rstrip(":") for line in listed.splitlines() if line.strip()}
+    return [Path(f) for f in sorted(files)]
+
+
+def _known_fonts() -> list[Path]:
+    return [Path(f) for pattern in _FONT_GLOBS for f in sorted(glob.glob(pattern, recursive=True))]
+
+
+def _load(font_path: Path | None, size: int) -> AnyFont:
+    if font_path is None:
+        return ImageFont.load_default(size=size)
+    return ImageFont.truetype(str(font_path), size, index=_simplified_face(font_path))
+
+
+@functools.cache
+def _simplified_face(font_path: Path) -> int:
+    """In a font collection, the face for Simplified Chinese (``… SC``) if there is one."""
+    if font_path.suffix.lower() != ".ttc":
+        return 0
+    for index in range(10):
+        try:
+            family = ImageFont.truetype(str(font_path), 12, index=index).getname()[0] or ""
+        except OSError:
+            break
+        if family.endswith(" SC") or family.endswith("SC"):
+            return index
+    return 0
+
+
+def _resolve(choice: FontChoice) -> Path | None:
+    return find_cjk_font() if choice == "auto" else choice
+
+
+def render_cover(lines: Sequence[tuple[str, int, tuple[int, int, int]]], font: FontChoice) -> bytes:
+    """A square PNG with ``lines`` (text, font size, colour) stacked in the middle; a
+    line too wide for the page is drawn smaller."""
+    font_path = _resolve(font)
+    image = Image.new("RGB", (COVER_SIZE, COVER_SIZE), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    margin = COVER_SIZE // 14
+    draw.rectangle(
+        (margin // 2, margin // 2, COVER_SIZE - margin // 2, COVER_SIZE - margin // 2),
+        outline=FAINT,
+        width=6,
+    )
+    for line in _stack(lines):
+        face = _fit(draw, line.text, line.size, font_path, COVER_SIZE - 2 * margin)
+        draw.text((COVER_SIZE // 2, line.y), line.text, font=face, fill=line.color, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _stack(lines: Sequence[tuple[str, int, tuple[int, int, int]]]) -> list[_Line]:
+    gap = COVER_SIZE // 20
+    heights = [size for _, size, _ in lines]
+    top = (COVER_SIZE - sum(heights) - gap * (len(lines) - 1)) // 2
+    stacked = []
+    for text, size, color in lines:
+        stacked.append(_Line(text, size, color, top + size // 2))
+        top += size + gap
+    return stacked
+
+
+def _fit(
+    draw: ImageDraw.ImageDraw, text: str, size: int, font_path: Path | None, width: int
+) -> AnyFont:
+    face = _load(font_path, size)
+    while size > 12 and draw.textlength(text, font=face) > width:
+        size = size * 9 // 10
+        face = _load(font_path, size)
+    return face
+
+
+def edition_cover(paper: str, date: dt.date, edition_id: str, font: FontChoice = "auto") -> bytes:
+    """The edition's cover: paper name, date and 有声版 (or pinyin and ASCII without a
+    CJK font)."""
+    if _resolve(font) is not None:
+        lines = [
+            ("有声版", 90, FAINT),
+            (paper, 230, INK),
+            (f"{date.year}年{date.month}月{date.day}日", 110, INK),
+        ]
+    else:
+        lines = [
+            ("AUDIO EDITION", 80, FAINT),
+            (ascii_name(paper), 170, INK),
+            (date.isoformat(), 130, INK),
+            (edition_id if edition_id != date.isoformat() else "", 60, FAINT),
+        ]
+    return render_cover([line for line in lines if line[0]], font)
+
+
+def channel_cover(title: str, font: FontChoice = "auto") -> bytes:
+    if _resolve(font) is not None:
+        lines = [(title, 230, INK), ("每日有声报纸", 100, FAINT)]
+    else:
+        lines = [(ascii_name(title), 170, INK), ("AUDIOPAPER", 100, FAINT)]
+    return render_cover(lines, font)
+
+
+def ascii_name(name: str) -> str:
+    """A Latin rendering of a Chinese name (pinyin in capitals), for fonts without CJK."""
+    if name.isascii():
+        return name
+    try:
+        from pypinyin import lazy_pinyin
+    except ImportError:
+        syllables = [name]
+    else:
+        syllables = lazy_pinyin(name)
+    latin = " ".join(syllables).upper()
+    return "".join(ch for ch in latin if ch.isascii()).strip() or "AUDIOPAPER"
+
+
+def write_edition_cover(
+    path: Path, paper: str, date: dt.date, edition_id: str, font: FontChoice = "auto"
+) -> Path:
+    atomic_write_bytes(path, edition_cover(paper, date, edition_id, font))
+    return path
+
+
+def write_channel_cover(path: Path, title: str, font: FontChoice = "auto") -> Path:
+    atomic_write_bytes(path, channel_cover(title, font))
+    return path
