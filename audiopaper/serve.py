@@ -10,11 +10,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+from collections.abc import Callable
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from collections.abc import Callable
 from typing import BinaryIO, cast
 from urllib.parse import unquote, urlsplit
 
@@ -112,8 +112,9 @@ class OutputFolderHandler(BaseHTTPRequestHandler):
 
     def _send_file(self, handle: BinaryIO, path: Path, send_body: bool) -> None:
         size = path.stat().st_size
-        span = parse_range(self.headers.get("Range"), size)
-        if span == "unsatisfiable":
+        try:
+            span = parse_range(self.headers.get("Range"), size)
+        except RangeNotSatisfiable:
             self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
             self.send_header("Content-Range", f"bytes */{size}")
             self.send_header("Accept-Ranges", "bytes")
@@ -156,9 +157,13 @@ class OutputFolderHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
-    """The byte span of a ``Range`` header as ``(first, last)``; ``None`` to send the whole
-    file (no header, one we do not handle, several ranges); ``"unsatisfiable"`` for 416."""
+class RangeNotSatisfiable(Exception):
+    """The range starts past the end of the file (HTTP 416)."""
+
+
+def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The byte span of a ``Range`` header as ``(first, last)``, or ``None`` to send the
+    whole file (no header, one we do not handle, several ranges)."""
     if header is None:
         return None
     match = _RANGE.fullmatch(header.strip())
@@ -170,14 +175,14 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
     if not first:  # the last N bytes
         suffix = int(last)
         if suffix == 0 or size == 0:
-            return "unsatisfiable"
+            raise RangeNotSatisfiable(header)
         return (max(0, size - suffix), size - 1)
     start = int(first)
     end = min(int(last), size - 1) if last else size - 1
     if last and int(last) < start:
         return None  # syntactically invalid: ignore the header
     if start >= size:
-        return "unsatisfiable"
+        raise RangeNotSatisfiable(header)
     return (start, end)
 
 

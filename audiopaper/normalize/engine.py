@@ -43,25 +43,26 @@ class Rule:
     speak: Speaker
 
 
-def _run_rule(rule: Rule, work: list[str], ctx: Context) -> list[Rewrite]:
+def _run_rule(rule: Rule, work: str, ctx: Context) -> tuple[str, list[Rewrite]]:
+    """Apply one rule; return the work string with its claims masked, and the claims."""
     found: list[Rewrite] = []
-    for match in rule.pattern.finditer("".join(work)):
+    for match in rule.pattern.finditer(work):
         start, end = match.span()
         if start == end:
             continue
         spoken = rule.speak(match, ctx)
-        if spoken is None:
-            continue
-        found.append(Rewrite(start, end, "", spoken, rule.name))
-        work[start:end] = MASK * (end - start)
-    return found
+        if spoken is not None:
+            found.append(Rewrite(start, end, "", spoken, rule.name))
+    for rw in found:
+        work = work[: rw.start] + MASK * (rw.end - rw.start) + work[rw.end :]
+    return work, found
 
 
-_TRIGGER = re.compile(r"[0-9A-Za-z%$¥£€₩±≤≥+=<>×÷℃℉㎡㎞㎏㎎㎝㎜㎖㎥°\-]")
+_TRIGGER = re.compile(r"[0-9A-Za-z%/·$¥£€₩±≤≥+=<>×÷℃℉㎡㎞㎏㎎㎝㎜㎖㎥°\-]")
 _REPORTED = set("#$%&*+<=>@^_|\\~`") | {"±", "≤", "≥", "×", "÷", "≠", "≈"}
 
 
-def _unhandled(text: str, work: list[str]) -> list[Unhandled]:
+def _unhandled(text: str, work: str) -> list[Unhandled]:
     out: list[Unhandled] = []
     for pos, char in enumerate(work):
         if char == MASK:
@@ -91,11 +92,12 @@ def run(text: str, rules: tuple[Rule, ...]) -> Explanation:
     """Apply ``rules`` in order to ``text``."""
     view = fold(text)
     if not _TRIGGER.search(view):
-        return Explanation(text, text, [], _unhandled(text, list(view)))
+        return Explanation(text, text, [], _unhandled(text, view))
     ctx = Context(view, text)
-    work = list(view)
+    work = view
     rewrites: list[Rewrite] = []
     for rule in rules:
-        rewrites.extend(_run_rule(rule, work, ctx))
+        work, found = _run_rule(rule, work, ctx)
+        rewrites.extend(found)
     spoken, done = _assemble(text, rewrites)
     return Explanation(text, spoken, done, _unhandled(text, work))

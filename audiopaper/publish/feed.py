@@ -21,7 +21,7 @@ from audiopaper.errors import ConfigError
 from audiopaper.fsutil import atomic_write_bytes
 from audiopaper.models import Chapter
 from audiopaper.publish.chapters import JSON_CHAPTERS_TYPE, description_text
-from audiopaper.publish.registry import COVER_NAME, CHINA_TIME, EpisodeRecord
+from audiopaper.publish.registry import CHINA_TIME, COVER_NAME, EpisodeRecord
 from audiopaper.publish.transcript import vtt_timestamp
 
 FEED_NAME = "feed.xml"

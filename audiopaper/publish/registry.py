@@ -197,7 +197,7 @@ def _delete_folder(out_dir: Path, edition_id: str) -> tuple[Path, ...]:
     folder = edition_folder(out_dir, edition_id)
     if not folder.is_dir() or folder.is_symlink():
         return ()
-    deleted = tuple(sorted(folder.rglob("*"), reverse=True)) + (folder,)
+    deleted = (*sorted(folder.rglob("*"), reverse=True), folder)
     try:
         shutil.rmtree(folder)
     except OSError as exc:

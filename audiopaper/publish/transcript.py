@@ -78,7 +78,7 @@ def _pieces(text: str, max_line: int) -> list[str]:
 def _cut(clause: str, max_line: int) -> list[str]:
     """Cut a clause longer than a line into even parts, at the last space in reach
     when there is one (Latin words stay whole)."""
-    parts = -(-len(clause) // max_line)
+    parts = max(1, -(-len(clause) // max_line))
     even = -(-len(clause) // parts)
     cut: list[str] = []
     while len(clause) > max_line:

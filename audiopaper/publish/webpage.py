@@ -79,9 +79,7 @@ def _edition(record: EpisodeRecord, *, inline_transcript: bool, first: bool) -> 
     title = _text(record.title)
     audio = _href(record.audio_file)
     transcript = (
-        _transcript(record.cues, record.title, first)
-        if inline_transcript and record.cues
-        else ""
+        _transcript(record.cues, record.title, first) if inline_transcript and record.cues else ""
     )
     return f"""<section class="edition" id="{anchor}" data-edition aria-labelledby="t-{anchor}">
 <h2 id="t-{anchor}">{title}</h2>
