@@ -47,6 +47,14 @@ def _service(m: re.Match[str], ctx: Context) -> str | None:
     return None
 
 
+# Province abbreviations that begin a licence plate (京A12345 → 京A幺二三四五).
+_PLATE = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+
+
+def _plate(m: re.Match[str], ctx: Context) -> str:
+    return re.sub(r"\d+", lambda d: read_digits(d.group(0), yao=True), m.group(0))
+
+
 def _rules() -> tuple[Rule, ...]:
     contexts = alternation(words("code_contexts.txt"))
     services = alternation(words("service_numbers.txt"))
@@ -66,7 +74,11 @@ def _rules() -> tuple[Rule, ...]:
             _context_code,
         ),
         Rule("quoted-code", re.compile(r"(?<=[“\"‘'「])\d{3,}(?=[”\"’'」])"), _quoted),
-        Rule("service-number", re.compile(rf"(?<![\d.\-])(?:{services})(?![\d.%])"), _service),
+        Rule(
+            "service-number", re.compile(rf"(?<![\d.\-A-Za-z])(?:{services})(?![\d.%])"), _service
+        ),
+        Rule("plate", re.compile(rf"(?<=[{_PLATE}])[A-Z]·?[A-Z0-9]{{5,6}}(?![A-Za-z0-9])"), _plate),
+        Rule("room", re.compile(r"(?<![\d.])\d{3,4}(?=室|号房|房间)"), _phone),
     )
 
 

@@ -19,8 +19,12 @@ from audiopaper.normalize.rules.common import (
 )
 
 
-def _side(number: str, unit: str | None, after: str) -> str:
-    sign = "负" if number.startswith("-") else ""
+_TEMPERATURES = ("℃", "°C", "℉", "°F", "°")
+
+
+def _side(number: str, unit: str | None, after: str, cold: bool = False) -> str:
+    """One end of the range; ``cold``: a negative temperature reads 零下."""
+    sign = ("零下" if cold else "负") if number.startswith("-") else ""
     number = number.lstrip("-")
     money = after.startswith(("元", "块", "万元", "亿元"))
     return sign + (say_with_unit(number, unit) if unit else count(number, after, strip_zeros=money))
@@ -29,11 +33,10 @@ def _side(number: str, unit: str | None, after: str) -> str:
 def _numbers(m: re.Match[str], ctx: Context) -> str:
     after = ctx.after(m.end(), 3)
     unit_a, unit_b = m.group("u"), m.group("v")
-    first = _side(m.group("a"), unit_a, after if not unit_a else "")
-    second = _side(m.group("b"), unit_b, after)
-    if unit_b and not unit_a:
-        # 3-5km: the unit is said once, after the second number.
-        first = _side(m.group("a"), None, "")
+    cold = (unit_b or unit_a or "") in _TEMPERATURES or after.startswith(("摄氏度", "度"))
+    # 3-5km: the unit is said once, after the second number.
+    first = _side(m.group("a"), unit_a, after if not unit_a else "", cold)
+    second = _side(m.group("b"), unit_b, after, cold)
     return first + range_word(m.group("sep")) + second
 
 
