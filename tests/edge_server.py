@@ -14,6 +14,12 @@ service's known failures on chosen requests::
     edge_server.fail("truncate", when=lambda t: "三" in t, times=None)  # every such text
     edge_server.fail("hang", on={1})                                   # request number 1
 
+Faults: "400", "403", "429", "503" refuse the handshake (the client answers a 403 once
+itself, with a second handshake: one engine attempt costs two 403s); "hang" never answers;
+"close-no-audio" closes after turn.start; "truncate" closes after about half the audio,
+without turn.end; "garbage" sends a frame with no header block; "unknown-path" a frame
+with a path the client does not know; "no-metadata" sends all the audio but no timings.
+
 The server counts requests, records what each asked for, and tracks how many websocket
 sessions were open at once.
 
@@ -35,6 +41,7 @@ import re
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,7 +65,7 @@ SSML = re.compile(
 )
 
 HANDSHAKE_FAULTS = {"400": 400, "403": 403, "429": 429, "503": 503}
-SESSION_FAULTS = ("hang", "close-no-audio", "truncate", "garbage", "unknown-path")
+SESSION_FAULTS = ("hang", "close-no-audio", "truncate", "garbage", "unknown-path", "no-metadata")
 FAULTS = (*HANDSHAKE_FAULTS, *SESSION_FAULTS)
 
 
@@ -267,7 +274,6 @@ class EdgeServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
-        self._closing: asyncio.Event | None = None
         self._sockets: set[web.WebSocketResponse] = set()
 
     # -- what tests read -------------------------------------------------------------
@@ -291,6 +297,20 @@ class EdgeServer:
     def max_in_flight(self) -> int:
         with self._lock:
             return self._stats.max_in_flight
+
+    @property
+    def in_flight(self) -> int:
+        """Websocket sessions open right now."""
+        with self._lock:
+            return self._stats.in_flight
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Wait until no session is open (the server sees a close a moment after the
+        client); True if that happened within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while self.in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.in_flight == 0
 
     @property
     def received(self) -> list[Received]:
@@ -391,7 +411,6 @@ class EdgeServer:
             loop.close()
 
     async def _startup(self) -> None:
-        self._closing = asyncio.Event()
         app = web.Application()
         app.router.add_get("/edge/v1", self._speak)
         app.router.add_get("/voices/list", self._voice_list)
@@ -403,8 +422,7 @@ class EdgeServer:
         await web.SockSite(self._runner, sock).start()
 
     async def _shutdown(self) -> None:
-        assert self._closing is not None and self._runner is not None
-        self._closing.set()
+        assert self._runner is not None
         for ws in list(self._sockets):
             await ws.close()
         await self._runner.cleanup()
@@ -467,9 +485,9 @@ class EdgeServer:
     async def _answer(
         self, ws: web.WebSocketResponse, request_id: str, text: str, fault: str | None
     ) -> None:
-        assert self._closing is not None
         if fault == "hang":
-            await self._closing.wait()
+            async for _ in ws:  # say nothing until the client gives up
+                pass
             return
         if fault == "garbage":
             await ws.send_str(text_frame(request_id, "turn.start", "{}"))
@@ -488,6 +506,8 @@ class EdgeServer:
         )
         if fault == "truncate":
             frames = truncated(frames)
+        elif fault == "no-metadata":  # all the audio, no sentence timings
+            frames = [f for f in frames if isinstance(f, bytes) or "Path:audio.metadata" not in f]
         for frame in frames:
             if isinstance(frame, bytes):
                 await ws.send_bytes(frame)

@@ -9,8 +9,9 @@ token or clock is off, 429 when throttled, 5xx), a connection that never answers
 stream with no audio, frames the client cannot parse, and a stream that simply stops
 early without ``turn.end`` (which the client does not notice). Each is retried with
 exponential backoff and full jitter; a stream that stops early is caught by comparing
-the audio received with the sentence timings the service announced. After the last
-attempt the segment fails with an ``EngineError``: partial audio is never returned.
+the audio received with the sentence timings the service announced and with the text
+left after the last of them. After the last attempt the segment fails with an
+``EngineError``: partial audio is never returned.
 
 ``edge_tts`` (and aiohttp) are imported inside functions only, so listing engines stays
 cheap.
@@ -56,6 +57,9 @@ DEFAULT_JOBS = 4
 LOCALES = ("zh-CN", "zh-TW", "zh-HK")  # and their sub-locales, e.g. zh-CN-liaoning
 OFFLINE_HINT = "use the offline voice: --voice offline"
 RETRY_STATUSES = frozenset({403, 408, 429})  # plus every 5xx
+# Newsreaders speak Mandarin at about 0.2-0.25 s a character; half that is faster than
+# any voice reads at rate 1.0, so text that would need less audio was not spoken.
+FASTEST_SECONDS_PER_CHAR = 0.1
 
 
 def register(registry: Registry) -> None:
@@ -205,7 +209,7 @@ class EdgeEngine:
         failures: list[str] = []
         for attempt in range(1, self.retry.attempts + 1):
             try:
-                return self._attempt(text, voice.name, prosody)
+                return self._attempt(text, voice, prosody)
             except ConfigError:
                 raise
             except Exception as exc:
@@ -237,12 +241,14 @@ class EdgeEngine:
                 hint="the segmenter should have split it at clause punctuation; please report it",
             )
 
-    def _attempt(self, text: str, voice_name: str, prosody: dict[str, str]) -> Synthesis:
-        communicate = self._communicate(text, voice_name, prosody)
+    def _attempt(self, text: str, voice: Voice, prosody: dict[str, str]) -> Synthesis:
+        communicate = self._communicate(text, voice.name, prosody)
         reply = asyncio.run(self._receive(communicate))
         samples = decode_to_float32(bytes(reply.audio), SAMPLE_RATE) if reply.audio else _silence()
         duration = len(samples) / SAMPLE_RATE
-        problem = _truncation(text, duration, reply.boundaries, self.truncation_tolerance)
+        problem = _truncation(
+            text, duration, reply.boundaries, self.truncation_tolerance, voice.rate
+        )
         if problem:
             raise _Truncated(problem)
         return Synthesis(samples, SAMPLE_RATE, boundaries=tuple(reply.boundaries))
@@ -261,7 +267,7 @@ class EdgeEngine:
         except ValueError as exc:
             raise ConfigError(
                 f"edge-tts rejects voice {voice_name!r} or its settings: {exc}",
-                hint="list the voices with: audiopaper voices --engine edge",
+                hint="list the voices with: audiopaper voices",
             ) from exc
 
     async def _receive(self, communicate: Any) -> _Reply:
@@ -350,24 +356,40 @@ def _speakable(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
+def _unannounced(text: str, boundaries: list[Boundary]) -> str | None:
+    """The speakable characters after the last sentence the service announced, or None
+    when that sentence cannot be found in the text (the service rewrote it)."""
+    whole = _speakable(text)
+    if not boundaries:
+        return whole
+    last = _speakable(boundaries[-1].text)
+    at = whole.rfind(last) if last else -1
+    return None if at < 0 else whole[at + len(last) :]
+
+
 def _truncation(
-    text: str, duration: float, boundaries: list[Boundary], tolerance: float
+    text: str, duration: float, boundaries: list[Boundary], tolerance: float, rate: float = 1.0
 ) -> str | None:
     """Why the reply looks cut short, or None if it looks whole.
 
     The client reports no error when the stream closes before ``turn.end``, so the
-    reply is checked against what the service announced: the audio must reach the end
-    of the last sentence, and that sentence must be the end of the text (when the
-    service echoes the text as sent; if it rewrote it, the timing check stands alone).
+    reply is checked against what the service announced. The audio must reach the end
+    of the last sentence announced (within ``tolerance`` seconds). Any text after that
+    sentence must fit in the audio after it at a brisk reading pace: the service can
+    skip the timing of a sentence it does not recognise as one, but a cut stream has
+    no audio for what follows. If the service rewrote the text so that the last
+    sentence cannot be found in it, the first check stands alone.
     """
-    if not boundaries:
-        return "no sentence timings came back" if _speakable(text) else None
-    end = max(b.offset + b.duration for b in boundaries)
+    end = max((b.offset + b.duration for b in boundaries), default=0.0)
     if duration + tolerance < end:
         return f"audio stopped at {duration:.2f} s, the last sentence ends at {end:.2f} s"
-    whole, last = _speakable(text), _speakable(boundaries[-1].text)
-    if last and last in whole and not whole.endswith(last):
-        return f"the reply stopped after {boundaries[-1].text!r}"
+    rest = _unannounced(text, boundaries)
+    if not rest:  # all announced, or the text cannot be matched
+        return None
+    needed = len(rest) * FASTEST_SECONDS_PER_CHAR / rate
+    if duration - end < needed:
+        after = f"after {boundaries[-1].text!r}" if boundaries else "before any sentence"
+        return f"audio stopped {after}, with {len(rest)} characters unspoken"
     return None
 
 
@@ -435,12 +457,16 @@ def _summary(failures: list[str]) -> list[str]:
 
 
 def _failed(text: str, reason: str, *, retried: bool) -> EngineError:
-    what = "after retries: " if retried else ""
     shown = text[:30] + ("…" if len(text) > 30 else "")
+    if retried:
+        return EngineError(
+            f"edge-tts failed on segment: {shown} (after retries: {reason})",
+            hint="the edge-tts service is unreliable right now; try again later, lower "
+            f"--concurrency, or {OFFLINE_HINT}",
+        )
     return EngineError(
-        f"edge-tts failed on segment: {shown} ({what}{reason})",
-        hint=f"the edge-tts service is unreliable right now; try again later, lower "
-        f"--concurrency, or {OFFLINE_HINT}",
+        f"edge-tts failed on segment: {shown} ({reason})",
+        hint=f"the service refused the request; check for an edge-tts update, or {OFFLINE_HINT}",
     )
 
 

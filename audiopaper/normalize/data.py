@@ -14,7 +14,7 @@ def _lines(name: str) -> list[str]:
 
 @cache
 def words(name: str) -> tuple[str, ...]:
-    """A one-per-line list, longest entries first (so alternations prefer them)."""
+    """A one-column TSV (one entry a line), longest entries first for alternations."""
     return tuple(sorted({line.strip() for line in _lines(name)}, key=len, reverse=True))
 
 

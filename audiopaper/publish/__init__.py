@@ -10,7 +10,7 @@ Layout of the output folder (every name ASCII)::
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 
 from audiopaper.errors import PublishError
@@ -25,7 +25,9 @@ from audiopaper.publish.registry import (
     Removal,
     edition_folder,
     list_episodes,
+    load_settings,
     remove,
+    save_settings,
     upsert,
 )
 from audiopaper.publish.transcript import write_transcripts
@@ -41,7 +43,10 @@ __all__ = [
     "publish_edition",
     "refresh_site",
     "remove_edition",
+    "saved_config",
 ]
+
+_FEED_SETTINGS = "feed"
 
 
 def publish_edition(
@@ -53,8 +58,9 @@ def publish_edition(
 ) -> list[Path]:
     """Call once the edition's MP3 is in place: writes its chapters, transcripts and
     cover, records it in the registry, then rewrites the feed and the web page.
-    Returns the files written."""
-    config = config or FeedConfig()
+    Returns the files written. ``config`` defaults to the one the folder was last
+    published with (see :func:`saved_config`)."""
+    config = config or saved_config(out_dir)
     episode = _with_real_size(episode)
     folder = edition_folder(out_dir, episode.edition_id)
     files = [
@@ -75,8 +81,12 @@ def publish_edition(
 def refresh_site(
     out_dir: Path, config: FeedConfig | None = None, *, now: dt.datetime | None = None
 ) -> list[Path]:
-    """Rewrite the channel cover, ``feed.xml`` and ``index.html`` from the registry."""
-    config = config or FeedConfig()
+    """Rewrite the channel cover, ``feed.xml`` and ``index.html`` from the registry.
+    A ``config`` given is remembered for later rebuilds; none means the remembered one."""
+    if config is None:
+        config = saved_config(out_dir)
+    else:
+        save_settings(out_dir, _FEED_SETTINGS, asdict(config))
     now = now or dt.datetime.now(dt.UTC)
     records = list_episodes(out_dir)
     return [
@@ -99,6 +109,13 @@ def remove_edition(
     removal = remove(out_dir, edition_id, delete_files=delete_files)
     refresh_site(out_dir, config, now=now)
     return removal
+
+
+def saved_config(out_dir: Path) -> FeedConfig:
+    """The feed settings the folder was last published with, or the defaults."""
+    saved = load_settings(out_dir, _FEED_SETTINGS) or {}
+    known = {f.name for f in fields(FeedConfig)}
+    return FeedConfig(**{k: v for k, v in saved.items() if k in known})  # type: ignore[arg-type]
 
 
 def _with_real_size(episode: Episode) -> Episode:

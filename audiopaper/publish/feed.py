@@ -122,10 +122,11 @@ def write_feed(
     return path
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+def _sub(parent: ET.Element, tag: str, content: str | None = None, **attrs: str) -> ET.Element:
+    """A child element; ``content`` is its text, keywords are attributes."""
     element = ET.SubElement(parent, _qualified(tag), {k: xml_text(v) for k, v in attrs.items()})
-    if text is not None:
-        element.text = xml_text(text)
+    if content is not None:
+        element.text = xml_text(content)
     return element
 
 

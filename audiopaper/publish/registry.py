@@ -51,6 +51,10 @@ CREATE TABLE IF NOT EXISTS episodes (
     cover_file    TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS episodes_by_date ON episodes (date DESC, edition_id DESC);
+CREATE TABLE IF NOT EXISTS settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 _COLUMNS = (
     "edition_id, title, paper, date, audio_file, audio_bytes, duration_s, chapters_json,"
@@ -191,6 +195,26 @@ def remove(out_dir: Path, edition_id: str, *, delete_files: bool = True) -> Remo
         db.execute("DELETE FROM episodes WHERE edition_id = ?", (edition_id,))
     deleted = _delete_folder(out_dir, edition_id) if delete_files else ()
     return Removal(record, deleted)
+
+
+def save_settings(out_dir: Path, name: str, value: dict[str, object]) -> None:
+    """Remember a group of settings (the feed's base URL, title…) for later rebuilds."""
+    with _connect(out_dir) as db, db:
+        db.execute(
+            "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)",
+            (name, json.dumps(value, ensure_ascii=False, sort_keys=True)),
+        )
+
+
+def load_settings(out_dir: Path, name: str) -> dict[str, object] | None:
+    if not (Path(out_dir) / DB_NAME).exists():
+        return None
+    with _connect(out_dir) as db:
+        row = db.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        return None
+    value = json.loads(str(row[0]))
+    return value if isinstance(value, dict) else None
 
 
 def _delete_folder(out_dir: Path, edition_id: str) -> tuple[Path, ...]:

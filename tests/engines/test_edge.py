@@ -222,6 +222,7 @@ def test_recovers_from_a_failing_service(
     assert_whole(result, TEXT)
     assert edge_server.requests == 3
     assert [f for _, f in edge_server.faults_served] == [fault, fault]
+    assert edge_server.wait_idle()  # the engine closed every session it opened
 
 
 @pytest.mark.parametrize(("refusals", "requests"), [(1, 2), (2, 3), (4, 5)])
@@ -304,23 +305,43 @@ def boundaries_for(text: str) -> list[Boundary]:
     return [Boundary(s.offset, s.duration, s.text) for s in sentences(text)]
 
 
+FIRST, SECOND = boundaries_for(TEXT)  # 0.0-1.05 s and 1.05-2.4 s
+
+
 @pytest.mark.parametrize(
     ("duration", "boundaries", "truncated"),
     [
-        (2.4, boundaries_for(TEXT), False),
-        (2.2, boundaries_for(TEXT), False),  # within the tolerance
-        (1.5, boundaries_for(TEXT), True),  # audio stops inside the last sentence
-        (1.05, boundaries_for(TEXT)[:1], True),  # cut exactly after the first sentence
-        (2.4, [], True),  # audio but no timings at all
+        (2.4, [FIRST, SECOND], False),
+        (2.2, [FIRST, SECOND], False),  # within the tolerance
+        (1.5, [FIRST, SECOND], True),  # audio stops inside the last sentence
+        (1.1, [FIRST], True),  # cut right after the first sentence: 8 characters unspoken
+        (2.4, [FIRST], False),  # the last sentence was spoken, just not announced
+        (2.4, [], False),  # no timings, but audio enough for the whole text
+        (0.3, [], True),  # no timings and far too little audio
         (2.4, [Boundary(0.0, 2.4, "Jintian tianqi hen hao.")], False),  # text rewritten
+        (1.0, [Boundary(0.0, 1.0, "Jintian")], False),  # rewritten: timing check only
     ],
 )
 def test_detects_truncation(duration: float, boundaries: list[Boundary], truncated: bool) -> None:
     assert (_truncation(TEXT, duration, boundaries, tolerance=0.3) is not None) is truncated
 
 
+def test_a_faster_voice_needs_less_audio_for_the_rest() -> None:
+    # 8 characters after the first sentence: 0.8 s at rate 1.0, 0.4 s at rate 2.0
+    assert _truncation(TEXT, 1.05 + 0.6, [FIRST], tolerance=0.3) is not None
+    assert _truncation(TEXT, 1.05 + 0.6, [FIRST], tolerance=0.3, rate=2.0) is None
+
+
 def test_no_timings_for_unspeakable_text_is_not_truncation() -> None:
     assert _truncation("……", 0.5, [], tolerance=0.3) is None
+
+
+def test_accepts_a_whole_reply_without_timings(edge_server: EdgeServer, engine: EdgeEngine) -> None:
+    edge_server.fail("no-metadata")
+    result = engine.synthesize(TEXT, XIAOXIAO)
+    assert result.duration == pytest.approx(expected_seconds(TEXT), abs=MP3_SLACK)
+    assert result.boundaries == ()
+    assert edge_server.requests == 1
 
 
 # -- concurrency -------------------------------------------------------------------------
@@ -350,11 +371,13 @@ def test_concurrent_failures_never_leak_partial_audio(
 ) -> None:
     edge_server.fail("truncate", on={1, 3, 5, 8}, times=None)
     edge_server.fail("503", on={2, 9}, times=None)
+    edge_server.fail("garbage", when=lambda text: text.startswith("第4段"))
     texts = segment_texts(8)
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda t: engine.synthesize(t, XIAOXIAO), texts))
 
     for text, result in zip(texts, results, strict=True):
         assert_whole(result, text)
-    assert edge_server.requests == 8 + 6
+    assert edge_server.requests == 8 + 7
+    assert "garbage" in {f for _, f in edge_server.faults_served}
     assert sorted(set(edge_server.texts)) == sorted(texts)

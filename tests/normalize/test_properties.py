@@ -12,9 +12,10 @@ from audiopaper.normalize import explain, normalize
 
 _PIECES = st.sampled_from(
     list("0123456789０１２３４５６７８９.,:：-~～/%％+=<>±≤≥×÷￥¥$€£℃°²㎡ ")
-    + list("年月日号时分秒点第个名元万亿后前来余多以比分负胜打电话尾号热线百分之")
+    + list("年月日号时分秒点第个名元万亿后前来余多以比分负胜打电话尾号热线百分之至到路室·∶")
     + list("abcxyzABCGKMmgkhLtwsW，。、；“”！？（）《》\n\t")
-    + ["km", "kg", "a.m.", "pm", "CNY", "HKD", "比分", "拨打", "编号", "公元前", "ad", "bc"]
+    + ["km", "kg", "km/h", "a.m.", "pm", "CNY", "HKD", "比分", "拨打", "编号", "公元前", "ad", "bc"]
+    + ["时速", "公交", "京A", "No.", "高速", "—", "——", "～", "（", "）"]
 )
 _TEXT = st.lists(st.one_of(_PIECES, st.text(max_size=3)), max_size=40).map("".join)
 

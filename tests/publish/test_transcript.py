@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from hypothesis import given
@@ -103,7 +104,7 @@ def test_no_line_is_ever_longer_than_the_limit(text: str) -> None:
         assert 0 <= piece.start_ms <= piece.end_ms <= 10_000
     if pieces:
         assert pieces[0].start_ms == 0 and pieces[-1].end_ms == 10_000
-        assert all(a.end_ms == b.start_ms for a, b in zip(pieces, pieces[1:], strict=False))
+        assert all(a.end_ms == b.start_ms for a, b in itertools.pairwise(pieces))
 
 
 def test_write_transcripts_writes_both_files(tmp_path: Path) -> None:

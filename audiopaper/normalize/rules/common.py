@@ -18,7 +18,7 @@ CJK = r"\u4e00-\u9fff"
 
 @cache
 def measure_words() -> tuple[str, ...]:
-    return words("measure_words.txt")
+    return words("measure_words.tsv")
 
 
 # Look like measure words but are not: 2分之1, 2年级, 2号.

@@ -39,8 +39,10 @@ _SERVICE_AFTER = re.compile(
 
 def _service(m: re.Match[str], ctx: Context) -> str | None:
     after = ctx.after(m.end(), 4)
-    if is_measure(after) or re.match(unit_pattern(), after):
+    if is_measure(after) or re.match(unit_pattern(), after) or after.startswith(("余", "多")):
         return None
+    if len(m.group(0)) == 5 or "热线" in ctx.after(m.end(), 8):
+        return read_digits(m.group(0), yao=True)
     before = ctx.before(m.start(), 2)
     if _SERVICE_AFTER.match(after) or before.endswith(("打", "拨", "给", "致电")):
         return read_digits(m.group(0), yao=True)
@@ -55,9 +57,18 @@ def _plate(m: re.Match[str], ctx: Context) -> str:
     return re.sub(r"\d+", lambda d: read_digits(d.group(0), yao=True), m.group(0))
 
 
+_BUS = ("公交", "线路", "班车", "巴士", "乘坐", "轨道", "地铁")
+
+
+def _bus(m: re.Match[str], ctx: Context) -> str | None:
+    """公交108路 → 公交幺零八路 (a line number, not a count of roads)."""
+    near = ctx.before(m.start(), 12) + ctx.after(m.end() + 1, 3)
+    return read_digits(m.group(0), yao=True) if any(w in near for w in _BUS) else None
+
+
 def _rules() -> tuple[Rule, ...]:
-    contexts = alternation(words("code_contexts.txt"))
-    services = alternation(words("service_numbers.txt"))
+    contexts = alternation(words("code_contexts.tsv"))
+    services = alternation(words("service_numbers.tsv"))
     return (
         Rule(
             "phone",
@@ -78,6 +89,7 @@ def _rules() -> tuple[Rule, ...]:
             "service-number", re.compile(rf"(?<![\d.\-A-Za-z])(?:{services})(?![\d.%])"), _service
         ),
         Rule("plate", re.compile(rf"(?<=[{_PLATE}])[A-Z]·?[A-Z0-9]{{5,6}}(?![A-Za-z0-9])"), _plate),
+        Rule("bus-line", re.compile(r"(?<![\d.])\d{2,4}(?=路)"), _bus),
         Rule("room", re.compile(r"(?<![\d.])\d{3,4}(?=室|号房|房间)"), _phone),
     )
 

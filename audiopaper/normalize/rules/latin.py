@@ -34,7 +34,12 @@ def _digit_run(digits: str) -> str:
     return spoken + ("点" + read_digits(frac) if frac else "")
 
 
+_ROAD = re.compile(r"[\u4e00-\u9fff]{0,4}(?:高速|国道|省道|公路)")
+
+
 def _alnum(m: re.Match[str], ctx: Context) -> str:
+    if _ROAD.match(ctx.after(m.end(), 8)):  # G75兰海高速 → G七五
+        return re.sub(r"\d", lambda d: read_digits(d.group(0)), m.group(0))
     return re.sub(r"\d+(?:\.\d+)?", lambda d: _digit_run(d.group(0)), m.group(0))
 
 

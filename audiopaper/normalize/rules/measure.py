@@ -14,9 +14,16 @@ from audiopaper.normalize.rules.common import NUM, say_with_unit, unit_pattern
 _TEMPERATURE = ("摄氏度", "华氏度", "度")
 
 
+# 时速120km/h is 时速一百二十公里, not 时速每小时一百二十公里.
+_RATE_WORDS = {"每小时": "时速", "每秒": "秒速"}
+
+
 def _speak(m: re.Match[str], ctx: Context) -> str:
     unit = m.group("u")
     spoken = say_with_unit(m.group("n"), unit)
+    for rate, word in _RATE_WORDS.items():
+        if spoken.startswith(rate) and ctx.before(m.start(), 2) == word:
+            spoken = spoken.removeprefix(rate)
     if m.group("s"):
         sign = "零下" if spoken.endswith(_TEMPERATURE) else "负"
         spoken = sign + spoken

@@ -18,7 +18,6 @@ from audiopaper.normalize.rules.common import (
     unit_pattern,
 )
 
-
 _TEMPERATURES = ("℃", "°C", "℉", "°F", "°")
 
 

@@ -35,7 +35,7 @@ def _event(m: re.Match[str], ctx: Context) -> str | None:
 
 
 def _rules() -> tuple[Rule, ...]:
-    per_words = alternation(words("measure_words.txt"))
+    per_words = alternation(words("measure_words.tsv"))
     return (
         Rule("symbol", re.compile(rf"(?<=[{_CJK}”）)])\s?\+\s?(?=[{_CJK}“（(]|$)"), _plus),
         Rule(

@@ -15,15 +15,10 @@ from audiopaper.normalize.numbers import read_int
 from audiopaper.normalize.rules.common import RANGE_SEP, range_word
 
 
-def score_context(ctx: Context, pos: int) -> bool:
-    before = ctx.before(pos, 12)
-    return any(word in before for word in words("score_words.txt"))
-
-
 def strong_score_context(ctx: Context, pos: int) -> bool:
-    """Only the words that cannot be anything but sport (for a dash or slash)."""
+    """Do the twelve characters before ``pos`` speak of a match (比分, 战胜, 爆冷…)?"""
     before = ctx.before(pos, 12)
-    return any(len(word) > 1 and word in before for word in words("score_words.txt"))
+    return any(word in before for word in words("score_words.tsv"))
 
 
 def _field(value: str, unit: str) -> str:
@@ -48,7 +43,8 @@ def score(left: str, right: str) -> str:
 
 def _speak(m: re.Match[str], ctx: Context) -> str | None:
     hour, minute, second, suffix = m.group("h", "m", "s", "x")
-    if second is None and (score_context(ctx, m.start()) or int(hour) > 24 or int(minute) > 59):
+    sporty = strong_score_context(ctx, m.start()) or strong_score_context(ctx, m.end() + 12)
+    if second is None and (sporty or int(hour) > 24 or int(minute) > 59):
         return None if suffix else score(hour, minute)
     if int(hour) > 24 or int(minute) > 59 or (second is not None and int(second) > 59):
         return None

@@ -1,0 +1,122 @@
+"""The web page in a real headless Chromium: play, jump to a chapter by keyboard alone,
+and check that the transcript follows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from audiopaper.publish import FeedConfig, publish_edition
+from audiopaper.serve import OutputFolderServer, make_server
+from publish.editions import NOW, MakeEpisode
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--autoplay-policy=no-user-gesture-required",
+]
+CHAPTER_TITLES = ["开篇：本期导读", "头版：新规发布", "经济：数据回暖", "国际：会谈举行"]
+SECONDS = 8.0  # four chapters of two seconds, two cues each
+
+pytestmark = pytest.mark.slow
+
+
+def _need_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing: install the Debian package (apt-get install -y chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def site(make_episode: MakeEpisode, out_dir: Path) -> Iterator[str]:
+    episode = make_episode(dt.date(2026, 11, 26), seconds=SECONDS, titles=CHAPTER_TITLES)
+    publish_edition(out_dir, episode, FeedConfig(), now=NOW)
+    server: OutputFolderServer = make_server(out_dir, port=0)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server.url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_keyboard_chapter_jump_and_transcript_highlight(site: str, tmp_path: Path) -> None:
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1000, "height": 1400})
+            page.goto(site)
+            page.wait_for_function("document.querySelector('audio').readyState >= 1")
+
+            page.keyboard.press("k")  # the play/pause shortcut, focus on the page body
+            page.wait_for_function("!document.querySelector('audio').paused")
+
+            _tab_to(page, ".chapters li:nth-child(3) button")
+            page.keyboard.press("Enter")
+            page.wait_for_function(
+                "(() => { const a = document.querySelector('audio');"
+                " return !a.seeking && Math.abs(a.currentTime - 4.0) < 0.5; })()"
+            )
+            state = page.evaluate(
+                """() => {
+                    const t = document.querySelector('audio').currentTime;
+                    const cues = [...document.querySelectorAll('.transcript li')];
+                    const expected = cues.filter(li => +li.dataset.start <= t + 0.05).pop();
+                    const now = '[aria-current="true"]';
+                    const current = document.querySelectorAll('.transcript li' + now);
+                    const chapter = document.querySelector('.chapters button' + now);
+                    return {
+                        time: t,
+                        paused: document.querySelector('audio').paused,
+                        current: [...current].map(li => li.textContent),
+                        expected: expected && expected.textContent,
+                        hasClass: current.length === 1 && current[0].classList.contains('current'),
+                        chapter: chapter && chapter.textContent,
+                    };
+                }"""
+            )
+            assert abs(state["time"] - 4.0) < 0.5, state
+            assert state["current"] == [state["expected"]] == ["第3章第一句：经济：数据回暖。"]
+            assert state["hasClass"], state
+            assert state["chapter"] == "00:04经济：数据回暖"
+            assert not state["paused"]
+
+            page.keyboard.press("Escape")
+            page.evaluate("document.activeElement.blur()")
+            page.keyboard.press("n")  # next chapter, from the page body
+            page.wait_for_function(
+                "Math.abs(document.querySelector('audio').currentTime - 6.0) < 0.5"
+            )
+
+            page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+def _tab_to(page: Page, selector: str, limit: int = 60) -> None:
+    """Press Tab until ``selector`` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
