@@ -24,8 +24,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: typer's rich help imports markdown and pygments, which costs
+    # about a second at every start.
+    rich_markup_mode=None,
 )
-episodes_app = typer.Typer(help="List or remove the editions in the feed.", no_args_is_help=True)
+episodes_app = typer.Typer(
+    help="List or remove the editions in the feed.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(episodes_app, name="episodes")
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -108,9 +108,21 @@ def test_keyboard_chapter_jump_and_transcript_highlight(site: str, tmp_path: Pat
                 "Math.abs(document.querySelector('audio').currentTime - 6.0) < 0.5"
             )
 
+            _check_track_parses(page)
             page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
         finally:
             browser.close()
+
+
+def _check_track_parses(page: Page) -> None:
+    """Chromium's own WebVTT parser reads transcript.vtt: eight cues, text unescaped."""
+    page.evaluate("document.querySelector('track').track.mode = 'hidden'")
+    page.wait_for_function("document.querySelector('track').readyState === 2")
+    cues = page.evaluate(
+        "[...document.querySelector('track').track.cues].map(c => [c.startTime, c.text])"
+    )
+    assert len(cues) == 8
+    assert cues[4] == [4.0, "第3章第一句：经济：数据回暖。"]
 
 
 def _tab_to(page: Page, selector: str, limit: int = 60) -> None:
@@ -120,3 +132,13 @@ def _tab_to(page: Page, selector: str, limit: int = 60) -> None:
         if page.evaluate(f"document.activeElement.matches({selector!r})"):
             return
     raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_a_missing_chromium_fails_on_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(f"{__name__}.CHROMIUM", Path("/nonexistent/chromium"))
+    monkeypatch.setenv("CI", "1")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y chromium"):
+        _need_chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _need_chromium()
