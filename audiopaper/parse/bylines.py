@@ -36,6 +36,8 @@ _JUMP = re.compile(
     r"[(（]\s*(?P<dir>下转|上接|转|接|续)\s*第?\s*[0-9一二三四五六七八九十]{1,3}\s*版\s*[)）]"
 )
 _SPACES = re.compile(r"\s+")
+_AUTHOR_MAX = 24  # characters: a few names at most
+_CAPTION_TAIL = 60  # characters at the end of a line where a photo credit can sit
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,8 @@ def standalone_byline(line: str) -> str | None:
 
 def is_author_name(line: str) -> bool:
     """A 2–3 character name alone on a line (only meaningful under a headline)."""
-    return bool(_AUTHOR.match(line.strip()))
+    line = line.strip()
+    return len(line) <= _AUTHOR_MAX and bool(_AUTHOR.match(line))
 
 
 def split_dateline(paragraph: str) -> tuple[str | None, str, bool]:
@@ -79,7 +82,7 @@ def starts_with_dateline(paragraph: str) -> bool:
 
 def is_caption(line: str) -> bool:
     line = line.strip()
-    return bool(_CAPTION_END.search(line) or _CAPTION_START.match(line))
+    return bool(_CAPTION_END.search(line[-_CAPTION_TAIL:]) or _CAPTION_START.match(line))
 
 
 def strip_jumps(line: str) -> Jumps:

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from audiopaper.parse import bylines
 from audiopaper.parse.draft import Draft
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_REFERENCE = re.compile(r"^\s*\[[^\]]+\]:\s*\S+")
+_REFERENCE = re.compile(r"^\s*\[[^\]]{1,200}\]:\s*\S+")
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)、])\s+")
@@ -29,18 +29,19 @@ _LABELLED_BYLINE = re.compile(r"^(作者|记者|文|通讯员|撰文|评论员)\
 _CAPTION_LEAD = re.compile(r"^(?:图|图片)\s*[:：]")
 
 # inline syntax, in order: images before links (an image is a link with a `!`),
-# code before emphasis (a `*` inside code is literal), tags after autolinks
+# code before emphasis (a `*` inside code is literal), tags after autolinks; every span is
+# bounded so that a line full of unmatched `[` or `*` stays linear
 _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]"), ""),
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),
-    (re.compile(r"`+([^`]+?)`+"), r"\1"),
-    (re.compile(r"<((?:https?|mailto):[^>\s]+)>"), r"\1"),
+    (re.compile(r"!\[[^\]]{0,300}\]\([^)]{0,500}\)|!\[[^\]]{0,300}\]\[[^\]]{0,100}\]"), ""),
+    (re.compile(r"\[([^\]]{1,300})\]\([^)]{0,500}\)"), r"\1"),
+    (re.compile(r"\[([^\]]{1,300})\]\[[^\]]{0,100}\]"), r"\1"),
+    (re.compile(r"`{1,3}([^`]{1,500}?)`{1,3}"), r"\1"),
+    (re.compile(r"<((?:https?|mailto):[^>\s]{1,500})>"), r"\1"),
     (re.compile(r"</?[A-Za-z][^<>]{0,200}>"), ""),
-    (re.compile(r"\*\*(.+?)\*\*|__(.+?)__"), r"\1\2"),
-    (re.compile(r"\*(?!\s)(.+?)(?<!\s)\*"), r"\1"),
-    (re.compile(r"(?<![A-Za-z0-9])_(?!\s)(.+?)(?<!\s)_(?![A-Za-z0-9])"), r"\1"),
-    (re.compile(r"~~(.+?)~~"), r"\1"),
+    (re.compile(r"\*\*(.{1,500}?)\*\*|__(.{1,500}?)__"), r"\1\2"),
+    (re.compile(r"\*(?!\s)(.{1,500}?)(?<!\s)\*"), r"\1"),
+    (re.compile(r"(?<![A-Za-z0-9])_(?!\s)(.{1,500}?)(?<!\s)_(?![A-Za-z0-9])"), r"\1"),
+    (re.compile(r"~~(.{1,500}?)~~"), r"\1"),
 )
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
 _SHELTER = 0xF0000  # escaped characters hide in a private-use plane while syntax is stripped
@@ -117,7 +118,7 @@ def _blocks(text: str) -> list[_Heading | list[str]]:
         heading = _HEADING.match(raw)
         if heading:
             flush()
-            content = strip_inline(heading.group(2))
+            content = strip_inline(heading.group(2).rstrip().rstrip("#"))
             if content:
                 blocks.append(_Heading(min(len(heading.group(1)), 3), content))
         elif not raw.strip() or _RULE.match(raw) or _TABLE_RULE.match(raw):
