@@ -89,6 +89,9 @@ def build(
         "http://127.0.0.1:8000/"
     ),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be synthesized or reused.")
+    ] = False,
     verbose: VerboseOption = False,
 ) -> None:
     """Build an edition: MP3 with chapters, transcripts, feed and web page."""
@@ -107,6 +110,12 @@ def build(
         jobs=jobs,
         base_url=base_url,
     )
+    if dry_run:
+        from audiopaper.pipeline import dry_run as make_dry_run
+        from audiopaper.planview import print_dry_run
+
+        print_dry_run(make_dry_run(options))
+        return
     with RichReporter(quiet=quiet) as reporter:
         result = run_build(options, reporter)
     for note in result.notes:

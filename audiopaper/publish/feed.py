@@ -87,8 +87,9 @@ def podcast_guid(feed_url: str) -> str:
 
 
 def xml_text(text: str) -> str:
-    """``text`` without the characters XML 1.0 cannot carry (or should not)."""
-    return _NOT_XML.sub("", text)
+    """``text`` without the characters XML 1.0 cannot carry (or should not), and with
+    plain ``\n`` line ends (a parser would turn ``\r`` into ``\n`` anyway)."""
+    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def rfc2822(moment: dt.datetime) -> str:

@@ -12,6 +12,8 @@ from pathlib import Path
 import feedparser
 import podcastparser
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from audiopaper.errors import ConfigError
 from audiopaper.models import Chapter, Cue
@@ -22,6 +24,7 @@ from audiopaper.publish.feed import (
     build_feed,
     podcast_guid,
     write_feed,
+    xml_text,
 )
 from audiopaper.publish.registry import EpisodeRecord
 from publish.editions import NOW, MakeEpisode
@@ -219,6 +222,22 @@ def test_hostile_text_never_breaks_the_xml(make_episode: MakeEpisode, out_dir: P
     html = item.findtext("content:encoded", namespaces=NS)
     escaped = "A&amp;B &lt;tag&gt;&quot;quoted&quot; &#x27;single&#x27; ]]&gt; end"
     assert html == f"<p>简介 {escaped}<br>第二行</p>"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=1, max_size=80))
+def test_any_text_round_trips(text: str) -> None:
+    record = dataclasses.replace(
+        _record(1), title=text, description=text, chapters=(Chapter(text, 0, 1000),)
+    )
+    data = build_feed([record], dataclasses.replace(CONFIG, title=text), NOW)
+    item = ET.fromstring(data).find("channel/item")
+    assert item is not None
+    assert item.findtext("title", "") == xml_text(text)
+    assert item.findtext("description", "") == xml_text(text)
+    chapter = item.find("psc:chapters/psc:chapter", NS)
+    assert chapter is not None and chapter.get("title") == xml_text(text)
+    assert feedparser.parse(data).bozo == 0
 
 
 def test_description_defaults_to_the_chapter_list() -> None:
