@@ -85,9 +85,10 @@ def build(
         int | None,
         typer.Option("--jobs", "--concurrency", "-j", help="Parallel synthesis requests."),
     ] = None,
-    base_url: Annotated[str, typer.Option(help="Public URL of the output folder.")] = (
-        "http://127.0.0.1:8000/"
-    ),
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="Public URL of the output folder (remembered for later builds)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be synthesized or reused.")
@@ -221,6 +222,78 @@ def voices(
             voices_text += f" ({roles})" if roles else ""
         table.add_row(profile.name, profile.voice.engine, voices_text, profile.description)
     console.print(table)
+
+
+@app.command()
+@reports_errors
+def feed(
+    out: OutOption = Path("output"),
+    base_url: Annotated[str | None, typer.Option(help="New public URL of the folder.")] = None,
+    title: Annotated[str | None, typer.Option(help="New podcast title.")] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Rewrite feed.xml and index.html from the editions already built."""
+    from dataclasses import replace
+
+    from audiopaper.pipeline import feed_config
+    from audiopaper.publish import refresh_site
+
+    config = feed_config(out, base_url)
+    if title:
+        config = replace(config, title=title)
+    for path in refresh_site(out, config):
+        typer.echo(str(path))
+
+
+@app.command()
+@reports_errors
+def serve(
+    out: OutOption = Path("output"),
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    verbose: VerboseOption = False,
+) -> None:
+    """Serve the output folder (feed, editions, web player) with byte ranges."""
+    from audiopaper.serve import serve as run_server
+
+    try:
+        run_server(out, port, host, on_ready=lambda url: typer.echo(f"Serving {out} at {url}"))
+    except KeyboardInterrupt:
+        typer.echo("stopped", err=True)
+
+
+@episodes_app.command("list")
+@reports_errors
+def episodes_list(
+    out: OutOption = Path("output"),
+    verbose: VerboseOption = False,
+) -> None:
+    """List the editions in the feed, newest first."""
+    from audiopaper.publish import list_episodes
+
+    for record in list_episodes(out):
+        minutes, seconds = divmod(round(record.duration_s), 60)
+        typer.echo(
+            f"{record.edition_id}\t{minutes}:{seconds:02d}\t"
+            f"{record.audio_bytes / 1e6:.1f} MB\t{record.title}"
+        )
+
+
+@episodes_app.command("remove")
+@reports_errors
+def episodes_remove(
+    edition_id: Annotated[str, typer.Argument(help="The edition id, e.g. 2024-03-18.")],
+    out: OutOption = Path("output"),
+    keep_files: Annotated[bool, typer.Option(help="Keep the edition's folder.")] = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Take an edition out of the feed (and delete its files unless --keep-files)."""
+    from audiopaper.publish import remove_edition
+
+    removal = remove_edition(out, edition_id, delete_files=not keep_files)
+    typer.echo(f"removed {removal.record.edition_id}: {removal.record.title}")
+    for path in removal.deleted:
+        typer.echo(f"  deleted {path}")
 
 
 def main() -> None:

@@ -41,6 +41,7 @@ from audiopaper.synthesize import (
 if TYPE_CHECKING:
     from audiopaper.assemble import Timeline
     from audiopaper.lexicon import Lexicon
+    from audiopaper.publish import FeedConfig
 
 CACHE_FOLDER = ".cache"
 
@@ -74,7 +75,7 @@ class BuildOptions:
     lexicon: Path | None = None
     cache_dir: Path | None = None
     jobs: int | None = None  # parallel synthesis requests; None = the engine's default
-    base_url: str = "http://127.0.0.1:8000/"
+    base_url: str | None = None  # None: the folder's remembered one (or 127.0.0.1:8000)
     input_format: str = "auto"
     today: Callable[[], dt.date] = dt.date.today
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
@@ -324,7 +325,38 @@ def _publish(
     chapters: list[Chapter],
     cues: list[Cue],
 ) -> list[Path]:
-    return []
+    """Chapters JSON, transcripts, cover, the registry row, then the feed and page."""
+    from audiopaper.models import Episode
+    from audiopaper.publish import description_text, publish_edition
+
+    episode = Episode(
+        edition_id=edition.edition_id,
+        title=edition.title,
+        paper=edition.paper,
+        date=edition.date,
+        audio_path=audio_path,
+        audio_bytes=audio_path.stat().st_size,
+        duration_s=duration,
+        chapters=tuple(chapters),
+        cues=tuple(cues),
+        description=description_text(chapters, intro=_table_of_contents(edition)),
+        built_at=options.now(),
+    )
+    config = feed_config(options.out_dir, options.base_url, edition.paper)
+    return publish_edition(options.out_dir, episode, config, now=options.now())
+
+
+def feed_config(out_dir: Path, base_url: str | None, paper: str | None = None) -> FeedConfig:
+    """The folder's remembered feed settings, with a new base URL if one was given; a
+    new feed is named after the paper."""
+    from audiopaper.publish import FeedConfig, saved_config
+
+    config = saved_config(out_dir)
+    if paper and config.title == FeedConfig().title:
+        config = replace(config, title=paper, author=paper)
+    if base_url:
+        config = replace(config, base_url=base_url)
+    return config
 
 
 def _table_of_contents(edition: Edition) -> str:

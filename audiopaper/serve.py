@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 from collections.abc import Callable
 from email.utils import formatdate
@@ -111,7 +112,9 @@ class OutputFolderHandler(BaseHTTPRequestHandler):
         return resolved
 
     def _send_file(self, handle: BinaryIO, path: Path, send_body: bool) -> None:
-        size = path.stat().st_size
+        # Stat the open file, not the name: a rebuild may replace the name meanwhile.
+        stat = os.fstat(handle.fileno())
+        size = stat.st_size
         try:
             span = parse_range(self.headers.get("Range"), size)
         except RangeNotSatisfiable:
@@ -129,7 +132,7 @@ class OutputFolderHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", mime_type(path))
         self.send_header("Content-Length", str(length))
         self.send_header("Accept-Ranges", "bytes")
-        self.send_header("Last-Modified", formatdate(path.stat().st_mtime, usegmt=True))
+        self.send_header("Last-Modified", formatdate(stat.st_mtime, usegmt=True))
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
         if send_body:

@@ -23,6 +23,10 @@ _DATELINE = re.compile(
     rf"|[{CJK}\d]{{2,16}}电\s*[(（](?P<wire>{_ROLE}[^()（）]{{1,40}})[)）]"
     r"|本报讯\s+)\s*"
 )
+# `…。(记者 张三)` at the end of a story
+_TRAILING_CREDIT = re.compile(
+    rf"[(（]\s*(?P<who>{_ROLE}\s*{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*)\s*[)）]\s*$"
+)
 # `… 记者 代守航 摄`, `…(王五 摄)`, `… 李华 摄`, `图：…`, `…（资料图片）`
 _CAPTION_END = re.compile(
     rf"(?:(?:本报)?(?:记者|通讯员|摄影记者|特约摄影|摄影)\s*{_NAMES}\s*摄"
@@ -74,6 +78,15 @@ def split_dateline(paragraph: str) -> tuple[str | None, str, bool]:
     who = match.group("own") or match.group("wire")
     byline = _SPACES.sub(" ", who).strip() if who else None
     return byline or None, paragraph[match.end() :].strip(), True
+
+
+def split_trailing_credit(paragraph: str) -> tuple[str | None, str]:
+    """`…座谈。(记者 张三)` → ("记者 张三", "…座谈。")."""
+    match = _TRAILING_CREDIT.search(paragraph[-_CAPTION_TAIL:])
+    if not match:
+        return None, paragraph
+    cut = len(paragraph) - len(paragraph[-_CAPTION_TAIL:]) + match.start()
+    return _SPACES.sub(" ", match.group("who")).strip(), paragraph[:cut].rstrip()
 
 
 def starts_with_dateline(paragraph: str) -> bool:

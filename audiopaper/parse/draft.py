@@ -31,10 +31,7 @@ class Draft:
     paragraphs: list[Paragraph] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     ending: Ending = Ending.OPEN
-
-    @property
-    def has_body(self) -> bool:
-        return any(not p.is_subhead for p in self.paragraphs)
+    has_body: bool = False  # a paragraph that is not a subhead
 
     @property
     def is_open(self) -> bool:
@@ -52,6 +49,7 @@ class Draft:
     def add_text(self, text: str, *, subhead: bool = False) -> None:
         if text.strip():
             self.paragraphs.append(Paragraph(text.strip(), is_subhead=subhead))
+            self.has_body = self.has_body or not subhead
 
     def extend_last(self, text: str) -> None:
         last = self.paragraphs[-1]

@@ -8,6 +8,7 @@ which a section subhead needs context, and happens in ``plain.py``.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -42,6 +43,7 @@ class Line:
     gap_before: int = 0  # blank lines above it
     continues_elsewhere: bool = False  # it carried (下转N版)
     continued_from: bool = False  # it carried (上接N版)
+    credit: str | None = None  # a reporter credited at its end: `…。(记者 张三)`
 
 
 def split_lines(text: str) -> list[Line]:
@@ -58,15 +60,37 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
+def normalize_gaps(lines: list[Line]) -> list[Line]:
+    """Make one blank line the usual gap, whatever the extractor's habit.
+
+    Some extractors put two blank lines between all paragraphs; only gaps wider than the usual
+    one separate layout blocks.
+    """
+    gaps = Counter(line.gap_before for line in lines[1:] if line.gap_before > 0)
+    usual = gaps.most_common(1)[0][0] if gaps else 1
+    if usual <= 1:
+        return lines
+    return [
+        replace(line, gap_before=max(1, line.gap_before - usual + 1)) if line.gap_before else line
+        for line in lines
+    ]
+
+
 def classify(text: str, gap_before: int = 0) -> Line:
     jumps = bylines.strip_jumps(text)
-    marks = {
-        "continues_elsewhere": jumps.continues_elsewhere,
-        "continued_from": jumps.continued_from,
-    }
+    line = Line(
+        jumps.text or text,
+        Kind.JUMP,
+        gap_before,
+        continues_elsewhere=jumps.continues_elsewhere,
+        continued_from=jumps.continued_from,
+    )
     if not jumps.text:
-        return Line(text, Kind.JUMP, gap_before, **marks)
-    return Line(jumps.text, _kind_of(jumps.text), gap_before, **marks)
+        return line
+    credit, body = bylines.split_trailing_credit(jumps.text)
+    if credit and body:
+        return replace(line, text=body, kind=_kind_of(body), credit=credit)
+    return replace(line, kind=_kind_of(jumps.text))
 
 
 def _kind_of(text: str) -> Kind:

@@ -45,6 +45,7 @@ _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
 _SHELTER = 0xF0000  # escaped characters hide in a private-use plane while syntax is stripped
+_SHELTERED = re.compile("[\U000f0000-\U000f007f]")
 
 
 @dataclass(frozen=True)
@@ -145,8 +146,9 @@ def join_wrapped(lines: list[str]) -> str:
 
 
 def strip_inline(text: str) -> str:
+    """Markdown inline syntax → its text; ``\\*`` and other escapes → the literal character."""
     text = _ESCAPED.sub(lambda m: chr(_SHELTER + ord(m.group(1))), text)
     for pattern, replacement in _INLINE:
         text = pattern.sub(replacement, text)
-    text = re.sub("[\U000f0000-\U000f007f]", lambda m: chr(ord(m.group(0)) - _SHELTER), text)
+    text = _SHELTERED.sub(lambda m: chr(ord(m.group(0)) - _SHELTER), text)
     return " ".join(html.unescape(text).split())

@@ -10,8 +10,11 @@ The rules, in the order they are tried:
   last one was closed by ``(下转N版)``, by a paragraph the page cut off, or by its headline), when
   a byline follows it (``本报记者 X``, an author's bare name, a paragraph opening
   ``本报讯(记者 X)``), when it holds a kicker (``——`` lead-in or a spaced slogan), when it has
-  three or more lines, or when two or more blank lines precede it. Otherwise its lines are
-  section subheads (``Paragraph(is_subhead=True)``) of the current article.
+  three or more lines, when two or more blank lines precede it (more than the page's usual
+  gap), or when no body follows it. Otherwise its lines are section subheads
+  (``Paragraph(is_subhead=True)``) of the current article.
+- A bare 2–3 character name right under a heading line is the byline of a commentary, when body
+  text without its own ``本报讯(记者 X)`` follows; otherwise it is one more heading line.
 - Two or more blank lines split a run into headline groups. A group followed by no body (another
   group, or the end of the page) is a headline printed after its body: it goes to the current
   article if that article has a body but no headline yet, else it stands alone as a small
@@ -21,6 +24,8 @@ The rules, in the order they are tried:
   article, titled from its first clause.
 - An orphan tail — a short (≤ 10 characters) complete sentence such as ``联动。`` right after an
   article the page cut off — is attached to that article's last paragraph, which closes it.
+- A reporter credited at the end of a paragraph (``…。(记者 张三)``) is taken out of the text and
+  becomes the byline if the article has none.
 - Photo captions go to the current (nearest preceding) article's ``captions``; captions before
   any article go to the first one. Jump markers are removed from the text.
 """
@@ -38,6 +43,7 @@ from audiopaper.parse.lines import (
     is_complete,
     is_kicker,
     join_broken_lines,
+    normalize_gaps,
     split_lines,
 )
 from audiopaper.parse.masthead import Masthead, read_masthead
@@ -81,7 +87,7 @@ class PlainPage:
 def parse_plain(text: str) -> PlainPage:
     lines = split_lines(text)
     masthead = read_masthead([line.text for line in lines])
-    lines = join_broken_lines(lines[masthead.lines :])
+    lines = join_broken_lines(normalize_gaps(lines[masthead.lines :]))
     return PlainPage(_Assembler().run(group_blocks(lines)), masthead)
 
 
@@ -165,7 +171,7 @@ class _Assembler:
         if current is not None and current.title is None and current.has_body:
             current.set_headline(group)  # the headline was printed under its body
         else:
-            log.warning("headline without a body: %s", " / ".join(group))
+            log.info("headline without a body: %s", " / ".join(group))
             current = self.start(group)
         current.ending = Ending.CLOSED
 
@@ -191,7 +197,7 @@ class _Assembler:
         if draft is None:
             return
         byline, body, _ = bylines.split_dateline(line.text)
-        draft.byline = draft.byline or byline
+        draft.byline = draft.byline or byline or line.credit
         draft.add_text(body)
         if line.continues_elsewhere:
             draft.ending = Ending.JUMPED

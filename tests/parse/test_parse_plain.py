@@ -168,6 +168,14 @@ CASES = {
         "标题甲\n\n第一段。\n\n现场照片。 记者 王五 摄\n\n第二段。",
         [("标题甲", None, ["第一段。", "第二段。"])],
     ),
+    "credit-at-the-end-is-a-byline": (
+        "标题甲\n\n第一段。\n\n最后一段。(记者 张三 通讯员 李四)\n\n"
+        "标题乙\n\n本报记者 王五\n\n正文。",
+        [
+            ("标题甲", "记者 张三 通讯员 李四", ["第一段。", "最后一段。"]),
+            ("标题乙", "本报记者 王五", ["正文。"]),
+        ],
+    ),
     "masthead-lines-are-not-articles": (
         "滨江日报\n\n2024年3月18日 星期一\n\n第3120期 今日8版\n\n标题甲\n\n正文。",
         [("标题甲", None, ["正文。"])],
@@ -179,6 +187,12 @@ CASES = {
 def test_page_rules(name: str) -> None:
     page, expected = CASES[name]
     assert shape(page) == expected
+
+
+def test_pages_with_two_blank_lines_everywhere_read_like_one_blank_line() -> None:
+    for name in ("subhead-pair-stays-in-the-article", "headline-after-its-body"):
+        page, expected = CASES[name]
+        assert shape(page.replace("\n\n", "\n\n\n")) == expected, name
 
 
 def test_captions_are_recorded_on_the_nearest_article() -> None:
