@@ -45,6 +45,9 @@ class Article:
     kicker: tuple[str, ...] = ()  # lines above the headline (slogans, lead-ins ending in ——)
     subtitles: tuple[str, ...] = ()  # sub-headlines under the headline
     captions: tuple[str, ...] = ()  # photo captions: kept for the record, never read
+    # True when the page printed no headline and the title was made from the body (or
+    # the edition): it names the chapter but is not read aloud before the same words.
+    title_is_derived: bool = False
 
     def __post_init__(self) -> None:
         if not self.title.strip():

@@ -19,8 +19,10 @@ from rich.progress import (
 
 class RichReporter:
     def __init__(self, quiet: bool = False) -> None:
-        self.quiet = quiet
         self.console = Console(stderr=True)
+        # Bars are for people at a terminal; cron and pipes get the summary line only,
+        # and an error stays the one line on stderr.
+        self.quiet = quiet or not self.console.is_terminal
         self.progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -30,7 +32,7 @@ class RichReporter:
             TextColumn("eta"),
             TimeRemainingColumn(),
             console=self.console,
-            disable=quiet,
+            disable=self.quiet,
             transient=False,
         )
         self.task: TaskID | None = None

@@ -49,7 +49,7 @@ def _article_lines(edition: Edition, index: int) -> list[Line]:
     # A lead-in ending in —— runs into the headline; slogan banners are not read.
     lead_ins = [k.rstrip("—").strip() for k in article.kicker if k.rstrip().endswith("——")]
     headline = "——".join([*lead_ins, article.title]) if lead_ins else article.title
-    heading = [headline, *article.subtitles]
+    heading = [*([] if article.title_is_derived else [headline]), *article.subtitles]
     lines = [
         Line(text, Role.HEADLINE, index, number, Pause.PARAGRAPH)
         for number, text in enumerate(heading)

@@ -88,7 +88,15 @@ def _articles(drafts: list[Draft], paper: str, date: dt.date, text: str) -> tupl
     captions = [c for d in drafts for c in d.captions]
     byline = next((d.byline for d in with_body if d.byline), None)
     title = Edition(paper, date, ()).title
-    return (Article(title, tuple(paragraphs), byline=byline, captions=tuple(captions)),)
+    return (
+        Article(
+            title,
+            tuple(paragraphs),
+            byline=byline,
+            captions=tuple(captions),
+            title_is_derived=True,
+        ),
+    )
 
 
 def _all_lines(text: str) -> list[Paragraph]:

@@ -63,6 +63,7 @@ class Draft:
             kicker=tuple(self.kicker),
             subtitles=tuple(self.subtitles),
             captions=tuple(self.captions),
+            title_is_derived=not self.title,
         )
 
 
