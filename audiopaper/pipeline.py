@@ -292,6 +292,7 @@ def _write_audio(
     """Encode, tag and move the MP3 into place; returns the loudness measured before
     (input) and after (output) normalization."""
     from audiopaper import assemble
+    from audiopaper.publish.cover import edition_cover
 
     audio_path.parent.mkdir(parents=True, exist_ok=True)
     temp = assemble.temp_audio_path(audio_path)
@@ -303,6 +304,7 @@ def _write_audio(
             artist=edition.paper,
             date=edition.date,
             comment=_table_of_contents(edition),
+            cover_png=edition_cover(edition.paper, edition.date, edition.edition_id),
         )
         assemble.write_tags(temp, tags, chapters)
         _fsync(temp)

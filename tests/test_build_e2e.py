@@ -58,8 +58,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     page.parent.mkdir()
     page.write_text(PAGE, encoding="utf-8")
     out = root / "out"
-    result = run_cli("build", str(page), "--out", str(out), "--quiet",
-                     "--base-url", "https://example.org/jc/")
+    result = run_cli(
+        "build", str(page), "--out", str(out), "--quiet", "--base-url", "https://example.org/jc/"
+    )
     assert result.returncode == 0, result.stderr
     return page, out, result.stdout
 
@@ -67,8 +68,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
 def test_files_are_where_the_readme_says(built: tuple[Path, Path, str]) -> None:
     _, out, _ = built
     folder = out / EDITION_ID
-    for name in (f"{EDITION_ID}.mp3", "chapters.json", "transcript.vtt", "transcript.srt",
-                 "cover.png", "edition.json"):
+    for name in (
+        f"{EDITION_ID}.mp3",
+        "chapters.json",
+        "transcript.vtt",
+        "transcript.srt",
+        "cover.png",
+        "edition.json",
+    ):
         assert (folder / name).is_file(), name
     for name in ("feed.xml", "index.html", "episodes.sqlite"):
         assert (out / name).is_file(), name
@@ -82,10 +89,17 @@ def test_ffmpeg_reads_one_chapter_per_article_plus_the_opening(
     mp3 = out / EDITION_ID / f"{EDITION_ID}.mp3"
     meta = subprocess.run(
         [ffmpeg_exe(), "-v", "error", "-i", str(mp3), "-f", "ffmetadata", "-"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     titles = re.findall(r"\[CHAPTER\][^\[]*?title=([^\n]*)", meta)
-    assert titles == ["开篇：本期导读", "新区开工五个重点项目", "社区图书馆延长开放时间", "春季运动会圆满落幕"]
+    assert titles == [
+        "开篇：本期导读",
+        "新区开工五个重点项目",
+        "社区图书馆延长开放时间",
+        "春季运动会圆满落幕",
+    ]
     starts = [int(s) for s in re.findall(r"START=(\d+)", meta)]
     manifest = json.loads((out / EDITION_ID / "edition.json").read_text(encoding="utf-8"))
     expected = [c["start_ms"] for c in manifest["chapters"]]
@@ -101,6 +115,9 @@ def test_mutagen_reads_the_tags(built: tuple[Path, Path, str]) -> None:
     assert str(tags["TDRC"]) == EDITION_ID
     assert str(tags["TPE1"]) == "江城晚报"
     assert len(tags.getall("CHAP")) == 4
+    (cover,) = tags.getall("APIC")
+    assert cover.mime == "image/png" and cover.data.startswith(b"\x89PNG")
+    assert cover.data == (out / EDITION_ID / "cover.png").read_bytes()
 
 
 def test_feed_reads_in_feedparser_and_podcastparser(built: tuple[Path, Path, str]) -> None:
@@ -115,8 +132,9 @@ def test_feed_reads_in_feedparser_and_podcastparser(built: tuple[Path, Path, str
     assert enclosure.href == f"https://example.org/jc/{EDITION_ID}/{EDITION_ID}.mp3"
     assert enclosure.type == "audio/mpeg"
     assert entry.guidislink is False
-    podcast = podcastparser.parse("https://example.org/jc/feed.xml", __import__("io").BytesIO(
-        feed_bytes))
+    podcast = podcastparser.parse(
+        "https://example.org/jc/feed.xml", __import__("io").BytesIO(feed_bytes)
+    )
     (episode,) = podcast["episodes"]
     assert episode["enclosures"][0]["file_size"] == mp3.stat().st_size
     assert episode["total_time"] > 10
@@ -133,8 +151,7 @@ def test_transcript_follows_the_source_text(built: tuple[Path, Path, str]) -> No
 def test_rebuild_with_nothing_changed_writes_nothing(built: tuple[Path, Path, str]) -> None:
     page, out, _ = built
     before = digests(out)
-    result = run_cli("build", str(page), "--out", str(out), "--base-url",
-                     "https://example.org/jc/")
+    result = run_cli("build", str(page), "--out", str(out), "--base-url", "https://example.org/jc/")
     assert result.returncode == 0, result.stderr
     assert "0 synthesized" in result.stdout
     assert digests(out) == before
@@ -148,8 +165,9 @@ def test_rebuild_after_an_edit_resynthesizes_only_that_article(
     edited.write_text(PAGE.replace("周末照常开放。", "周末闭馆一天。"), encoding="utf-8")
     plan = json.loads(run_cli("plan", str(edited), "--json").stdout)
     assert plan["articles"][1]["segments"][-1]["source_text"].endswith("周末闭馆一天。")
-    result = run_cli("build", str(edited), "--out", str(out), "--base-url",
-                     "https://example.org/jc/")
+    result = run_cli(
+        "build", str(edited), "--out", str(out), "--base-url", "https://example.org/jc/"
+    )
     assert result.returncode == 0, result.stderr
     match = re.search(r"(\d+) reused, (\d+) synthesized", result.stdout)
     assert match, result.stdout
