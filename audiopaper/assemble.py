@@ -19,7 +19,7 @@ from audiopaper.ffmpeg import (
     pcm_input_args,
     run_with_input,
 )
-from audiopaper.fsutil import TEMP_PREFIX
+from audiopaper.fsutil import temp_prefix
 from audiopaper.models import Chapter, Clip, Cue, Pause
 
 MP3_RATE = 44_100
@@ -116,7 +116,7 @@ def encode_edition(timeline: Timeline, out_path: Path) -> tuple[Loudness, Loudne
 
 
 def temp_audio_path(final: Path) -> Path:
-    return final.with_name(f"{TEMP_PREFIX}{final.stem}.mp3")
+    return final.with_name(f"{temp_prefix()}{final.stem}.mp3")
 
 
 def chapters_for(timeline: Timeline, opening_title: str, titles: list[str]) -> list[Chapter]:

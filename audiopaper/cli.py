@@ -297,4 +297,15 @@ def episodes_remove(
 
 
 def main() -> None:
-    app()
+    """The console script. Usage mistakes are bad input (exit 1), like a bad page;
+    click's own code for them (2) is audiopaper's code for an engine failure."""
+    import click
+
+    try:
+        code = app(standalone_mode=False)
+    except click.UsageError as exc:
+        exc.show()
+        sys.exit(1)
+    except click.Abort:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

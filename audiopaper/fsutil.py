@@ -32,7 +32,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(), suffix=path.suffix, dir=path.parent)
     except OSError as exc:
         raise _output_error(path, exc) from exc
     tmp = Path(tmp_name)
@@ -61,15 +61,36 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+def temp_prefix() -> str:
+    """Temp names carry the writer's pid, so a cleaner can tell a dead run's leftovers
+    from a live run's work in progress (a clip cache may be shared by several builds)."""
+    return f"{TEMP_PREFIX}{os.getpid()}-"
+
+
 def remove_stale_temps(folder: Path) -> int:
-    """Delete temp files a killed run left behind; returns how many."""
+    """Delete temp files that runs no longer alive left behind; returns how many."""
     removed = 0
     if folder.is_dir():
         for stale in folder.rglob(f"{TEMP_PREFIX}*"):
+            if _writer_alive(stale.name):
+                continue
             with contextlib.suppress(OSError):
                 stale.unlink()
                 removed += 1
     return removed
+
+
+def _writer_alive(name: str) -> bool:
+    pid_text = name[len(TEMP_PREFIX) :].split("-", 1)[0]
+    if not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -173,6 +173,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     reporter = reporter or SilentReporter()
     with build_lock(options.out_dir, warn=reporter.note):
         remove_stale_temps(options.out_dir)
+        remove_stale_temps(cache_for(options).folder)
         reporter.stage("Reading and planning")
         the_plan = plan(options)
         jobs = synthesis_jobs(the_plan)

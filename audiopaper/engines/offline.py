@@ -8,7 +8,9 @@ LiteRT. Nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import importlib.util
 import json
 import os
@@ -23,7 +25,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from audiopaper.engines.base import EngineInfo, Synthesis, Voice
-from audiopaper.errors import EngineError, EngineUnavailable
+from audiopaper.errors import EngineError, EngineUnavailable, OutputError
+from audiopaper.fsutil import atomic_write_bytes
 
 if TYPE_CHECKING:
     from audiopaper.engines import Registry
@@ -118,15 +121,44 @@ def _latin_readings() -> dict[str, str]:
     return {letter: reading for letter, reading in rows}
 
 
+def model_cache_dir() -> Path:
+    """Where the rewritten model is kept between runs (it takes ~0.8 s to make)."""
+    configured = os.environ.get("AUDIOPAPER_MODEL_CACHE")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "audiopaper" / "models"
+
+
 @functools.cache
 def _patched_acoustic_model() -> bytes:
+    """The acoustic model LiteRT can run, from the disk cache when a verified copy is
+    there, else rewritten now (and kept if the cache folder is writable)."""
+    raw = _assets().acoustic.read_bytes()
+    source = hashlib.sha256(raw).hexdigest()[:16]
+    folder = model_cache_dir()
+    for cached in folder.glob(f"fastspeech2-{source}-{_PATCH_VERSION}-*.tflite"):
+        data = cached.read_bytes()
+        if hashlib.sha256(data).hexdigest()[:16] == cached.stem.rsplit("-", 1)[-1]:
+            return data
+    patched = _patch_flex_ops(raw)
+    digest = hashlib.sha256(patched).hexdigest()[:16]
+    with contextlib.suppress(OutputError):  # a read-only home only costs time
+        atomic_write_bytes(
+            folder / f"fastspeech2-{source}-{_PATCH_VERSION}-{digest}.tflite", patched
+        )
+    return patched
+
+
+_PATCH_VERSION = "p1"  # bump when _patch_flex_ops changes
+
+
+def _patch_flex_ops(raw: bytes) -> bytes:
     """The FastSpeech2 flatbuffer with its two ``FlexRandomUniform`` (dropout) ops
-    rewritten to the builtin RANDOM_UNIFORM with fixed seeds; LiteRT has no Flex ops.
-    Done in memory, once per process."""
+    rewritten to the builtin RANDOM_UNIFORM with fixed seeds; LiteRT has no Flex ops."""
     import flatbuffers
     from ai_edge_litert import schema_py_generated as schema
 
-    raw = _assets().acoustic.read_bytes()
     model = schema.ModelT.InitFromObj(schema.Model.GetRootAs(raw, 0))
     flex = {
         index
