@@ -5,7 +5,6 @@ lists each edition once, and no temp file is left anywhere."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -132,7 +131,7 @@ def test_killed_builds_resume_and_lose_nothing(tmp_path: Path) -> None:
         cache = tmp_path / f"cache-{number}" if fresh else shared_cache
         command = build_command(page, out, cache)
         started = time.time() - 0.01
-        if kill_when(command, lambda c=condition, e=edition, k=cache: c(out, k, e, started)):
+        if kill_when(command, lambda c=condition, e=edition, k=cache, t=started: c(out, k, e, t)):
             killed += 1
         else:
             missed.append(label)
