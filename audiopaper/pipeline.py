@@ -129,10 +129,30 @@ def plan(options: BuildOptions) -> Plan:
     segments = segment_script(
         edition_script(edition), lambda t: normalize(lexicon.apply_say(t)), max_chars
     )
+    check_voices(profile, engines, online=False)
     for engine in engines.values():
         if engine.info.takes_pinyin and hasattr(engine, "set_pinyin_overrides"):
             engine.set_pinyin_overrides(lexicon.pinyin_overrides())
     return Plan(edition, profile, segments, lexicon, engines)
+
+
+def check_voices(profile: VoiceProfile, engines: dict[str, Engine], *, online: bool) -> None:
+    """Every voice the profile names exists in its engine. Engines that list their
+    voices over the network are asked only when ``online`` (just before synthesis)."""
+    for voice in {profile.voice, *profile.roles.values()}:
+        engine = engines[voice.engine]
+        if engine.info.needs_network and not online:
+            continue
+        offered = engine.voices()
+        if voice.name not in offered:
+            where = profile.path or profile.name
+            raise ConfigError(
+                f"voice profile {where} names voice {voice.name!r}, which the "
+                f"{voice.engine} engine does not have",
+                hint=f"pick one of: {', '.join(offered[:8])}"
+                + (" …" if len(offered) > 8 else "")
+                + f" (audiopaper voices --engine {voice.engine})",
+            )
 
 
 def synthesis_jobs(the_plan: Plan) -> list[Job]:
@@ -197,8 +217,10 @@ def _build_fresh(
 
     cache = cache_for(options)
     if len(cached_clips(jobs, cache)) < len(jobs):
+        # Before any work: say so now, not after an hour.
         for engine in the_plan.engines.values():
-            engine.check_available()  # before any work: say so now, not after an hour
+            engine.check_available()
+        check_voices(the_plan.profile, the_plan.engines, online=True)
     report = SynthesisReport()
     reporter.stage("Synthesizing", total=len(jobs))
     clips = synthesize_all(

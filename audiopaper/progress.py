@@ -60,8 +60,8 @@ class RichReporter:
             self.progress.advance(self.task, amount)
 
     def note(self, message: str) -> None:
-        if not self.quiet:
-            self.progress.console.print(message, highlight=False)
+        """Warnings reach stderr even in --quiet runs: cron mail should carry them."""
+        self.progress.console.print(f"audiopaper: warning: {message}", highlight=False)
 
     def _finish_task(self) -> None:
         if self.task is not None:

@@ -26,17 +26,21 @@ def sentence(rng: random.Random, serial: int) -> str:
 
 
 def page(seconds: float, seed: int = 7) -> str:
-    """A Markdown page that reads for about ``seconds``."""
+    """A Markdown page that reads for about ``seconds`` (to within a sentence, ~10 s):
+    articles of four paragraphs of three sentences, the last ones cut short."""
     rng = random.Random(seed)
     target_chars = int(seconds * CHARS_PER_SECOND)
     lines = ["# 测试日报 2024年6月1日", ""]
-    written = serial = article = 0
+    paragraph = ""
+    written = serial = 0
     while written < target_chars:
-        article += 1
-        lines += [f"## 第{article}篇 综合报道", ""]
-        for _paragraph in range(4):
-            text = "".join(sentence(rng, serial + k) for k in range(3))
-            serial += 3
-            lines += [text, ""]
-            written += int(len(text) * 1.6)  # numbers read longer than written
+        if serial % 12 == 0:
+            lines += [f"## 第{serial // 12 + 1}篇 综合报道", ""]
+        text = sentence(rng, serial)
+        paragraph += text
+        written += len(text)  # numbers read about as long as they are written
+        serial += 1
+        if serial % 3 == 0 or written >= target_chars:
+            lines += [paragraph, ""]
+            paragraph = ""
     return "\n".join(lines)

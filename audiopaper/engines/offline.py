@@ -16,7 +16,9 @@ import json
 import os
 import re
 import sys
+import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, distribution
 from importlib.resources import files
@@ -363,6 +365,35 @@ class OfflineEngine:
         return models
 
 
+_STDERR_LOCK = threading.Lock()
+_NATIVE_CHATTER = b"INFO: Created TensorFlow Lite XNNPACK delegate for CPU."
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr() -> Iterator[None]:
+    """LiteRT's C++ logger prints an INFO line on stderr when it builds the XNNPACK
+    delegate, and no setting turns it off. Catch file descriptor 2 while the models
+    load and pass on everything else that was written meanwhile."""
+    with _STDERR_LOCK, tempfile.TemporaryFile() as caught:
+        sys.stderr.flush()
+        saved = os.dup(2)
+        os.dup2(caught.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            kept = [
+                line
+                for line in caught.read().splitlines(keepends=True)
+                if not line.startswith(_NATIVE_CHATTER)
+            ]
+            if kept:
+                os.write(2, b"".join(kept))
+
+
 def _unspoken(char: str, phones: tuple[str, str] | None) -> bool:
     """A Han character with no reading, or a symbol that is neither read nor silent."""
     if _HAN.match(char):
@@ -382,12 +413,20 @@ class _Models:
     def __init__(self, threads: int) -> None:
         from ai_edge_litert.interpreter import Interpreter
 
-        self.acoustic: Any = Interpreter(
-            model_content=_patched_acoustic_model(), num_threads=threads
-        )
+        model = _patched_acoustic_model()
+        self.acoustic: Any = Interpreter(model_content=model, num_threads=threads)
         self.vocoder: Any = Interpreter(model_path=str(_assets().vocoder), num_threads=threads)
+        self.warmed = False
 
     def speak(self, ids: list[int], voice: Voice) -> Any:
+        if self.warmed:
+            return self._speak(ids, voice)
+        with _quiet_native_stderr():  # the delegates are built on the first call
+            audio = self._speak(ids, voice)
+        self.warmed = True
+        return audio
+
+    def _speak(self, ids: list[int], voice: Voice) -> Any:
         import numpy as np
 
         mel = self._mel(ids, voice)
