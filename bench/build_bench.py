@@ -269,7 +269,8 @@ def report(measurements: list[Measurement], workers: int) -> str:
             )
         )
     parts = [
-        f"workers: {workers} threads × 1 LiteRT thread (cpu_count {os.cpu_count()})",
+        f"workers: {workers} threads × 1 LiteRT thread (cpu_count {os.cpu_count()}); "
+        f"load average at the end: {os.getloadavg()[0]:.2f} (other work skews the ratios)",
         "",
         "speed (cold build vs the model alone)",
         table(speed),
