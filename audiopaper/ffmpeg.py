@@ -59,9 +59,7 @@ def pcm_input_args(sample_rate: int) -> list[str]:
     return ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
 
 
-def measure_loudness(
-    chunks: Iterable[bytes], sample_rate: int, true_peak: bool = True
-) -> Loudness:
+def measure_loudness(chunks: Iterable[bytes], sample_rate: int, true_peak: bool = True) -> Loudness:
     """EBU R128 loudness of streamed PCM; without ``true_peak`` (4x oversampling, the
     slow part) the peak is reported as -inf."""
     meter = "ebur128=peak=true:framelog=quiet" if true_peak else "ebur128=framelog=quiet"

@@ -216,7 +216,8 @@ def _build_fresh(
     from audiopaper import assemble
 
     cache = cache_for(options)
-    if len(cached_clips(jobs, cache)) < len(jobs):
+    cached = cached_clips(jobs, cache)
+    if len(cached) < len(jobs):
         # Before any work: say so now, not after an hour.
         for engine in the_plan.engines.values():
             engine.check_available()
@@ -229,6 +230,7 @@ def _build_fresh(
         workers_for(options, the_plan.engines),
         progress=lambda _clip: reporter.advance(),
         report=report,
+        cached=cached,
     )
     edition = the_plan.edition
     reporter.stage("Encoding")

@@ -74,10 +74,13 @@ def synthesize_all(
     workers: int,
     progress: Progress | None = None,
     report: SynthesisReport | None = None,
+    cached: dict[int, Clip] | None = None,
 ) -> list[Clip]:
+    """Clips for every job, in order. ``cached`` is :func:`cached_clips`'s answer when
+    the caller already asked (each lookup reads and verifies the whole entry)."""
     report = report if report is not None else SynthesisReport()
     report.notes = report.notes or []
-    clips: dict[int, Clip] = cached_clips(jobs, cache)
+    clips: dict[int, Clip] = dict(cached) if cached is not None else cached_clips(jobs, cache)
     report.reused += len(clips)
     for clip in clips.values():
         if progress:

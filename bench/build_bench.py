@@ -288,7 +288,7 @@ def report(measurements: list[Measurement], workers: int) -> str:
 
 
 def _targets(measurements: list[Measurement]) -> list[tuple[str, ...]]:
-    rows: list[tuple[str, ...]] = [("page", "target", "value", "limit", "")]
+    rows: list[tuple[str, ...]] = [("page", "target", "value", "limit", "met")]
     for m in measurements:
         checks = [
             ("build/infer", m.cold.seconds / m.infer_s, MAX_BUILD_OVER_INFER),

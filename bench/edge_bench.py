@@ -120,7 +120,7 @@ def main() -> None:
             "ideal",
             "max in flight",
             "requests",
-            "",
+            "in flight",
         )
     ]
     base = 0.0
