@@ -1,0 +1,91 @@
+"""The command line as a user meets it: output on stdout, errors on stderr, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "audiopaper", *args], input=stdin, capture_output=True, text=True
+    )
+
+
+def test_normalize_keeps_one_line_per_line() -> None:
+    text = "2023年12月15日\n\n增长12.5%，涉及金额0.8亿元\n拨打12345热线\n"
+    result = run_cli("normalize", stdin=text)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n") == [
+        "二零二三年十二月十五日",
+        "",
+        "增长百分之十二点五，涉及金额零点八亿元",
+        "拨打幺二三四五热线",
+        "",
+    ]
+
+
+def test_normalize_reads_a_file_and_explains(tmp_path: Path) -> None:
+    page = tmp_path / "line.txt"
+    page.write_text("第58次会议于9:30召开\n", encoding="utf-8")
+    plain = run_cli("normalize", str(page))
+    assert plain.stdout == "第五十八次会议于九点三十分召开\n"
+    explained = run_cli("normalize", "--explain", str(page))
+    assert explained.returncode == 0
+    assert "9:30" in explained.stdout and "九点三十分" in explained.stdout
+
+
+def test_plan_json_has_the_documented_shape() -> None:
+    result = run_cli("plan", str(EXAMPLES / "binjiang-daily-2024-03-18.txt"), "--json")
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(result.stdout)
+    assert {"title", "date", "articles"} <= plan.keys()
+    assert plan["date"] == "2024-03-18"
+    assert len(plan["articles"]) >= 4
+    for article in plan["articles"]:
+        assert {"title", "byline", "segments"} <= article.keys()
+        for segment in article["segments"]:
+            assert {"source_text", "spoken_text"} <= segment.keys()
+            assert not any(c.isdigit() for c in segment["spoken_text"] if c.isascii())
+    captions = [c for a in plan["articles"] for c in a["captions"]]
+    spoken = "".join(s["source_text"] for a in plan["articles"] for s in a["segments"])
+    assert captions and all(c not in spoken for c in captions)
+    assert "下转" not in spoken
+
+
+def test_plan_of_the_markdown_example() -> None:
+    result = run_cli("plan", str(EXAMPLES / "binjiang-daily-2024-03-19.md"), "--json")
+    plan = json.loads(result.stdout)
+    assert plan["paper"] == "滨江日报" and len(plan["articles"]) == 3
+
+
+def test_voices_lists_the_shipped_profiles() -> None:
+    result = run_cli("voices")
+    assert result.returncode == 0
+    for name in ("offline", "offline-brisk", "edge-news"):
+        assert name in result.stdout
+
+
+def test_every_command_has_help() -> None:
+    for command in ("build", "plan", "normalize", "voices", "episodes", "feed", "serve"):
+        result = run_cli(command, "--help")
+        assert result.returncode == 0, command
+        assert "Usage:" in result.stdout
+
+
+def test_usage_mistakes_are_bad_input() -> None:
+    assert run_cli("build").returncode == 1
+    assert run_cli("no-such-command").returncode == 1
+    assert run_cli("build", "x.txt", "--date", "yesterday").returncode == 1
+
+
+def test_episodes_on_an_empty_folder(tmp_path: Path) -> None:
+    listed = run_cli("episodes", "list", "--out", str(tmp_path))
+    assert listed.returncode == 0 and listed.stdout == ""
+    removed = run_cli("episodes", "remove", "2024-01-01", "--out", str(tmp_path))
+    assert removed.returncode == 1
+    assert removed.stderr.startswith("audiopaper: error:")
