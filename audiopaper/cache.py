@@ -17,7 +17,7 @@ from pathlib import Path
 from audiopaper.fsutil import atomic_write_bytes
 from audiopaper.models import Boundary
 
-_MAGIC = b"APCLIP1\n"
+_MAGIC = b"APCLIP2\n"  # 2: metadata holds boundaries and notes
 # magic, sample rate, sample count, metadata length, sha256 of everything after the header
 _HEADER = struct.Struct("<8sIQI32s")
 
@@ -29,6 +29,7 @@ class CachedClip:
     samples: int
     boundaries: tuple[Boundary, ...]
     data_offset: int  # where the 16-bit PCM starts in the file
+    notes: tuple[str, ...] = ()  # what the engine could not speak
 
 
 def cache_key(fields: dict[str, object]) -> str:
@@ -52,10 +53,19 @@ class ClipCache:
         return _verify(path, data)
 
     def put(
-        self, key: str, pcm: bytes, sample_rate: int, boundaries: tuple[Boundary, ...]
+        self,
+        key: str,
+        pcm: bytes,
+        sample_rate: int,
+        boundaries: tuple[Boundary, ...],
+        notes: tuple[str, ...] = (),
     ) -> CachedClip:
         meta = json.dumps(
-            [[b.offset, b.duration, b.text] for b in boundaries], ensure_ascii=False
+            {
+                "boundaries": [[b.offset, b.duration, b.text] for b in boundaries],
+                "notes": list(notes),
+            },
+            ensure_ascii=False,
         ).encode("utf-8")
         body = meta + pcm
         header = _HEADER.pack(
@@ -63,7 +73,8 @@ class ClipCache:
         )
         path = self.path_for(key)
         atomic_write_bytes(path, header + body)
-        return CachedClip(path, sample_rate, len(pcm) // 2, boundaries, _HEADER.size + len(meta))
+        offset = _HEADER.size + len(meta)
+        return CachedClip(path, sample_rate, len(pcm) // 2, boundaries, offset, notes)
 
 
 def read_pcm(clip: CachedClip) -> bytes:
@@ -82,8 +93,10 @@ def _verify(path: Path, data: bytes) -> CachedClip | None:
     if hashlib.sha256(body).digest() != digest:
         return None
     try:
-        rows = json.loads(body[:meta_len].decode("utf-8"))
+        meta = json.loads(body[:meta_len].decode("utf-8"))
+        rows = meta["boundaries"]
         boundaries = tuple(Boundary(float(o), float(d), str(t)) for o, d, t in rows)
-    except (ValueError, TypeError):
+        notes = tuple(str(note) for note in meta["notes"])
+    except (ValueError, TypeError, KeyError):
         return None
-    return CachedClip(path, rate, samples, boundaries, _HEADER.size + meta_len)
+    return CachedClip(path, rate, samples, boundaries, _HEADER.size + meta_len, notes)

@@ -58,6 +58,14 @@ def reports_errors(func: F) -> F:
         except KeyboardInterrupt:
             typer.echo("audiopaper: interrupted; finished segments are cached", err=True)
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a bug: still one line, the traceback on request
+            if kwargs.get("verbose"):
+                raise
+            typer.echo(f"audiopaper: error: internal error: {type(exc).__name__}: {exc}", err=True)
+            typer.echo("  hint: run again with --verbose and report the traceback", err=True)
+            raise typer.Exit(3) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -235,13 +243,16 @@ def feed(
     """Rewrite feed.xml and index.html from the editions already built."""
     from dataclasses import replace
 
+    from audiopaper.lock import build_lock
     from audiopaper.pipeline import feed_config
     from audiopaper.publish import refresh_site
 
-    config = feed_config(out, base_url)
-    if title:
-        config = replace(config, title=title)
-    for path in refresh_site(out, config):
+    with build_lock(out):  # never rewrite the feed under a running build
+        config = feed_config(out, base_url)
+        if title:
+            config = replace(config, title=title)
+        paths = refresh_site(out, config)
+    for path in paths:
         typer.echo(str(path))
 
 
@@ -288,9 +299,11 @@ def episodes_remove(
     verbose: VerboseOption = False,
 ) -> None:
     """Take an edition out of the feed (and delete its files unless --keep-files)."""
+    from audiopaper.lock import build_lock
     from audiopaper.publish import remove_edition
 
-    removal = remove_edition(out, edition_id, delete_files=not keep_files)
+    with build_lock(out):  # never delete a folder a running build writes into
+        removal = remove_edition(out, edition_id, delete_files=not keep_files)
     typer.echo(f"removed {removal.record.edition_id}: {removal.record.title}")
     for path in removal.deleted:
         typer.echo(f"  deleted {path}")
@@ -304,7 +317,9 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except click.UsageError as exc:
-        exc.show()
+        typer.echo(f"audiopaper: error: {exc.format_message()}", err=True)
+        command = exc.ctx.command_path if exc.ctx else "audiopaper"
+        typer.echo(f"  hint: see {command} --help", err=True)
         sys.exit(1)
     except click.Abort:
         sys.exit(130)

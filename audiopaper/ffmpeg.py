@@ -3,6 +3,7 @@ so no system package is needed."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import subprocess
@@ -32,21 +33,34 @@ def run_with_input(args: list[str], chunks: Iterable[bytes]) -> str:
     """Run ffmpeg feeding ``chunks`` to its stdin; return its log. stderr goes to a
     temp file so a chatty filter can never block the pipe."""
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [ffmpeg_exe(), "-hide_banner", "-nostats", "-y", *args],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-        assert process.stdin is not None  # for mypy: set by stdin=PIPE
+        try:
+            process = subprocess.Popen(
+                [ffmpeg_exe(), "-hide_banner", "-nostats", "-y", *args],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+        except OSError as exc:
+            raise OutputError(
+                f"cannot run ffmpeg: {exc}", hint="reinstall audiopaper (uv sync)"
+            ) from exc
+        stdin = process.stdin
+        if stdin is None:  # cannot happen with stdin=PIPE; keeps the type checker honest
+            raise OutputError("ffmpeg has no input pipe")
         try:
             for chunk in chunks:
-                process.stdin.write(chunk)
-            process.stdin.close()
+                stdin.write(chunk)
         except BrokenPipeError:
-            pass
+            pass  # ffmpeg stopped reading: its exit code and log say why
+        except BaseException:
+            # Never wait on an ffmpeg whose input is still open: it would wait forever.
+            process.kill()
+            process.wait()
+            raise
         finally:
-            code = process.wait()
+            with contextlib.suppress(BrokenPipeError):
+                stdin.close()
+        code = process.wait()
         log.seek(0)
         text = log.read().decode("utf-8", "replace")
     if code != 0:

@@ -6,6 +6,7 @@ A killed run never leaves a half-written file under a final name.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -17,13 +18,13 @@ from audiopaper.errors import OutputError
 TEMP_PREFIX = ".tmp-"
 
 
-def _default_mode() -> int:
+@functools.cache
+def _file_mode() -> int:
+    """What open() would give a new file: 0o666 less the umask (read once, when the
+    first file is written, not at import)."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
-
-
-_FILE_MODE = _default_mode()
 
 
 @contextlib.contextmanager
@@ -37,7 +38,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         raise _output_error(path, exc) from exc
     tmp = Path(tmp_name)
     try:
-        os.fchmod(fd, _FILE_MODE)  # mkstemp makes 0600; outputs are served to others
+        os.fchmod(fd, _file_mode())  # mkstemp makes 0600; outputs are served to others
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()

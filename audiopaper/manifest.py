@@ -29,6 +29,7 @@ class Manifest:
     loudness: dict[str, float]  # measured input and output loudness
     files: dict[str, str]  # file name -> sha256, to notice a file changed under us
     segments: int
+    notes: tuple[str, ...] = ()  # what could not be spoken, repeated by no-op rebuilds
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -68,6 +69,7 @@ def read_manifest(folder: Path) -> Manifest | None:
             loudness={k: float(v) for k, v in data["loudness"].items()},
             files=dict(data["files"]),
             segments=int(data["segments"]),
+            notes=tuple(data.get("notes", ())),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -116,6 +116,7 @@ class Clip:
     boundaries: tuple[Boundary, ...] = ()
     reused: bool = False
     data_offset: int = 0  # where the PCM starts in ``pcm_path``
+    notes: tuple[str, ...] = ()  # what the engine could not speak
 
     @property
     def duration(self) -> float:

@@ -80,6 +80,10 @@ class BuildOptions:
     today: Callable[[], dt.date] = dt.date.today
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
 
+    def __post_init__(self) -> None:
+        if self.jobs is not None and self.jobs < 1:
+            raise ConfigError(f"--jobs must be at least 1, not {self.jobs}")
+
 
 @dataclass
 class Plan:
@@ -112,7 +116,6 @@ def plan(options: BuildOptions) -> Plan:
     from audiopaper.parse import parse_page
     from audiopaper.read import read_text
 
-    _check_out_dir(options)
     text = read_text(options.input_path)
     edition = parse_page(
         text,
@@ -131,7 +134,7 @@ def plan(options: BuildOptions) -> Plan:
     )
     check_voices(profile, engines, online=False)
     for engine in engines.values():
-        if engine.info.takes_pinyin and hasattr(engine, "set_pinyin_overrides"):
+        if engine.info.takes_pinyin:
             engine.set_pinyin_overrides(lexicon.pinyin_overrides())
     return Plan(edition, profile, segments, lexicon, engines)
 
@@ -183,26 +186,59 @@ def cache_for(options: BuildOptions) -> ClipCache:
 
 def workers_for(options: BuildOptions, engines: dict[str, Engine]) -> int:
     if options.jobs is not None:
-        if options.jobs < 1:
-            raise ConfigError(f"--jobs must be at least 1, not {options.jobs}")
         return options.jobs
     return min(engine.info.default_jobs for engine in engines.values())
 
 
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
     reporter = reporter or SilentReporter()
+    _check_out_dir(options)  # before the lock: write nothing into the input's folder
     with build_lock(options.out_dir, warn=reporter.note):
-        remove_stale_temps(options.out_dir)
-        remove_stale_temps(cache_for(options).folder)
+        _remove_leftovers(options)
         reporter.stage("Reading and planning")
         the_plan = plan(options)
+        _warn_if_dated_today(options, the_plan.edition, reporter)
         jobs = synthesis_jobs(the_plan)
         folder = options.out_dir / the_plan.edition.edition_id
         stamp = _fingerprint(options, the_plan, jobs)
-        previous = read_manifest(folder)
-        if previous and previous.fingerprint == stamp and is_intact(folder, previous):
+        previous = _current_manifest(options, folder, stamp, the_plan.edition.edition_id)
+        if previous is not None:
             return _unchanged(the_plan, folder, previous)
         return _build_fresh(options, the_plan, jobs, folder, stamp, reporter)
+
+
+def _remove_leftovers(options: BuildOptions) -> None:
+    """Temp files of dead runs, in the output folder and a cache kept elsewhere."""
+    remove_stale_temps(options.out_dir)
+    cache_folder = cache_for(options).folder
+    if not cache_folder.resolve().is_relative_to(options.out_dir.resolve()):
+        remove_stale_temps(cache_folder)
+
+
+def _current_manifest(
+    options: BuildOptions, folder: Path, stamp: str, edition_id: str
+) -> Manifest | None:
+    """The edition's manifest if the edition on disk was built from exactly this and is
+    still in the feed; None if it must be built."""
+    from audiopaper.publish.registry import get_episode
+
+    previous = read_manifest(folder)
+    if (
+        previous
+        and previous.fingerprint == stamp
+        and is_intact(folder, previous)
+        and get_episode(options.out_dir, edition_id) is not None
+    ):
+        return previous
+    return None
+
+
+def _warn_if_dated_today(options: BuildOptions, edition: Edition, reporter: Reporter) -> None:
+    if options.date is None and edition.date == options.today():
+        reporter.note(
+            f"the edition is dated today ({edition.date.isoformat()}): the page and its "
+            "file name gave no date; pass --date if that is wrong"
+        )
 
 
 def _build_fresh(
@@ -252,6 +288,7 @@ def _build_fresh(
         loudness=loudness,
         files={p.name: file_digest(p) for p in files if p.parent == folder},
         segments=len(jobs),
+        notes=tuple(report.notes),
     )
     files.append(write_manifest(folder, manifest))
     return BuildResult(
@@ -262,7 +299,7 @@ def _build_fresh(
         cues=cues,
         reused=report.reused,
         synthesized=report.synthesized,
-        notes=report.notes or [],
+        notes=report.notes,
         files=files,
         loudness=loudness,
     )
@@ -279,7 +316,7 @@ def _unchanged(the_plan: Plan, folder: Path, manifest: Manifest) -> BuildResult:
         cues=list(manifest.cues),
         reused=manifest.segments,
         synthesized=0,
-        notes=[],
+        notes=list(manifest.notes),
         files=[folder / name for name in manifest.files],
         loudness=manifest.loudness,
         unchanged=True,
@@ -300,9 +337,14 @@ def _fingerprint(options: BuildOptions, the_plan: Plan, jobs: list[Job]) -> str:
             "cues": [
                 (s.source_text, s.sentence_index, s.paragraph_index) for s in the_plan.segments
             ],
-            "base_url": options.base_url,
+            "feed": _feed_identity(options, edition.paper),
         }
     )
+
+
+def _feed_identity(options: BuildOptions, paper: str) -> list[str]:
+    config = feed_config(options.out_dir, options.base_url, paper)
+    return [config.base_url, config.title]
 
 
 def _version() -> str:
@@ -421,11 +463,8 @@ def dry_run(options: BuildOptions) -> DryRun:
     the_plan = plan(options)
     jobs = synthesis_jobs(the_plan)
     cached = set(cached_clips(jobs, cache_for(options)))
-    folder = options.out_dir / the_plan.edition.edition_id
-    previous = read_manifest(folder)
-    unchanged = bool(
-        previous
-        and previous.fingerprint == _fingerprint(options, the_plan, jobs)
-        and is_intact(folder, previous)
-    )
+    edition_id = the_plan.edition.edition_id
+    folder = options.out_dir / edition_id
+    stamp = _fingerprint(options, the_plan, jobs)
+    unchanged = _current_manifest(options, folder, stamp, edition_id) is not None
     return DryRun(the_plan, jobs, cached, unchanged)

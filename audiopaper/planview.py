@@ -40,44 +40,46 @@ def plan_as_dict(the_plan: Plan) -> dict[str, Any]:
 
 def print_plan(the_plan: Plan) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.tree import Tree
 
     edition = the_plan.edition
     tree = Tree(
-        f"[bold]{edition.title}[/] ({len(edition.articles)} articles, "
-        f"{len(the_plan.segments)} segments, voice {the_plan.profile.name})"
+        f"[bold]{escape(edition.title)}[/] ({len(edition.articles)} articles, "
+        f"{len(the_plan.segments)} segments, voice {escape(the_plan.profile.name)})"
     )
     for index, article in enumerate(edition.articles):
         segments = [s for s in the_plan.segments if s.article_index == index]
-        byline = f" — {article.byline}" if article.byline else ""
-        branch = tree.add(f"[bold]{article.title}[/]{byline} [dim]({len(segments)} segments)[/]")
-        for subtitle in article.subtitles:
-            branch.add(f"[italic]{subtitle}[/]")
+        byline = f" — {escape(article.byline)}" if article.byline else ""
+        branch = tree.add(
+            f"[bold]{escape(article.title)}[/]{byline} [dim]({len(segments)} segments)[/]"
+        )
         for segment in segments[:3]:
-            branch.add(f"{segment.spoken_text}", highlight=False)
+            branch.add(escape(segment.spoken_text), highlight=False)
         if len(segments) > 3:
             branch.add(f"[dim]… {len(segments) - 3} more[/]")
         for caption in article.captions:
-            branch.add(f"[dim]caption (not read): {caption}[/]")
+            branch.add(f"[dim]caption (not read): {escape(caption)}[/]")
     Console().print(tree, highlight=False)
 
 
 def print_dry_run(run: DryRun) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     console = Console()
     edition = run.plan.edition
     if run.unchanged:
-        console.print(f"{edition.title}: up to date; a build would change nothing.")
+        console.print(f"{escape(edition.title)}: up to date; a build would change nothing.")
         return
-    table = Table("article", "segments", "reuse", "synthesize", title=edition.title)
+    table = Table("article", "segments", "reuse", "synthesize", title=escape(edition.title))
     titles = ["(opening and closing)"] + [a.title for a in edition.articles]
     for index, title in enumerate(titles):
         article = None if index == 0 else index - 1
         mine = [i for i, job in enumerate(run.jobs) if job.segment.article_index == article]
         reused = sum(1 for i in mine if i in run.cached)
-        table.add_row(title, str(len(mine)), str(reused), str(len(mine) - reused))
+        table.add_row(escape(title), str(len(mine)), str(reused), str(len(mine) - reused))
     console.print(table)
     todo = len(run.jobs) - len(run.cached)
     console.print(

@@ -53,7 +53,6 @@ class RichReporter:
     def stage(self, name: str, total: int | None = None) -> None:
         self._finish_task()
         self.task = self.progress.add_task(name, total=total if total is not None else 1)
-        self._steps_given = total is not None
 
     def advance(self, amount: int = 1) -> None:
         if self.task is not None:

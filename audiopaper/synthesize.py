@@ -5,8 +5,8 @@ so a run that fails or is killed keeps everything it already paid for."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -55,7 +55,7 @@ def plan_jobs(
 class SynthesisReport:
     reused: int = 0
     synthesized: int = 0
-    notes: list[str] | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def cached_clips(jobs: list[Job], cache: ClipCache) -> dict[int, Clip]:
@@ -79,10 +79,10 @@ def synthesize_all(
     """Clips for every job, in order. ``cached`` is :func:`cached_clips`'s answer when
     the caller already asked (each lookup reads and verifies the whole entry)."""
     report = report if report is not None else SynthesisReport()
-    report.notes = report.notes or []
     clips: dict[int, Clip] = dict(cached) if cached is not None else cached_clips(jobs, cache)
     report.reused += len(clips)
     for clip in clips.values():
+        report.notes.extend(clip.notes)  # a reused clip still reports what it lacks
         if progress:
             progress(clip)
     missing = [i for i in range(len(jobs)) if i not in clips]
@@ -91,34 +91,49 @@ def synthesize_all(
     for index in missing:
         by_key.setdefault(jobs[index].key, []).append(index)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures: dict[Future[tuple[CachedClip, tuple[str, ...]]], list[int]] = {
+        futures: dict[Future[CachedClip], list[int]] = {
             pool.submit(_synthesize_one, jobs[indexes[0]], cache): indexes
             for indexes in by_key.values()
         }
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for future in done:
-                if future.exception() is not None:
-                    for other in pending:
-                        other.cancel()
-                    raise _as_engine_error(future.exception(), jobs[futures[future][0]])
-                entry, notes = future.result()
-                report.notes.extend(notes)
-                for index in futures[future]:
-                    clips[index] = _clip(jobs[index].segment, entry, reused=False)
-                    report.synthesized += 1
-                    if progress:
-                        progress(clips[index])
+        try:
+            _collect(futures, jobs, clips, report, progress)
+        except BaseException:
+            # A failed segment or Ctrl-C: drop what is queued, let running ones finish
+            # (their clips are cached), and go.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    report.notes = list(dict.fromkeys(report.notes))  # one line per distinct problem
     return [clips[i] for i in range(len(jobs))]
 
 
-def _synthesize_one(job: Job, cache: ClipCache) -> tuple[CachedClip, tuple[str, ...]]:
+def _collect(
+    futures: dict[Future[CachedClip], list[int]],
+    jobs: list[Job],
+    clips: dict[int, Clip],
+    report: SynthesisReport,
+    progress: Progress | None,
+) -> None:
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            if future.exception() is not None:
+                raise _as_engine_error(future.exception(), jobs[futures[future][0]])
+            entry = future.result()
+            report.notes.extend(entry.notes)
+            for index in futures[future]:
+                clips[index] = _clip(jobs[index].segment, entry, reused=False)
+                report.synthesized += 1
+                if progress:
+                    progress(clips[index])
+
+
+def _synthesize_one(job: Job, cache: ClipCache) -> CachedClip:
     result = job.engine.synthesize(job.segment.spoken_text, job.voice)
     samples, boundaries = _trim(_resample(result))
     pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
     notes = tuple(f"{note} (in “{job.segment.source_text[:20]}”)" for note in result.notes)
-    return cache.put(job.key, pcm, PCM_RATE, boundaries), notes
+    return cache.put(job.key, pcm, PCM_RATE, boundaries, notes)
 
 
 def _resample(result: Synthesis) -> Synthesis:
@@ -159,6 +174,7 @@ def _clip(segment: Segment, entry: CachedClip, *, reused: bool) -> Clip:
         boundaries=entry.boundaries,
         reused=reused,
         data_offset=entry.data_offset,
+        notes=entry.notes,
     )
 
 

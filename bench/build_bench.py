@@ -85,6 +85,13 @@ def _status_kb(pid: int, field: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _exe(pid: int) -> str | None:
+    try:
+        return os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return None
+
+
 def _children(pid: int) -> list[int]:
     found: list[int] = []
     try:
@@ -104,6 +111,7 @@ class _PeakWatcher:
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
+        self.exe = _exe(pid)
         self.own_kb = 0
         self.child_kb = 0
         self._stop = threading.Event()
@@ -116,7 +124,8 @@ class _PeakWatcher:
             pending = _children(self.pid)
             while pending:
                 child = pending.pop()
-                self.child_kb = max(self.child_kb, _status_kb(child, "VmHWM") or 0)
+                if _exe(child) not in (None, self.exe):  # a fork not yet exec'd is a copy
+                    self.child_kb = max(self.child_kb, _status_kb(child, "VmHWM") or 0)
                 pending += _children(child)
             self._stop.wait(POLL_SECONDS)
 

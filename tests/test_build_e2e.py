@@ -207,3 +207,39 @@ def test_missing_file_and_bad_voice(tmp_path: Path) -> None:
     voice = run_cli("build", str(page), "--voice", "nobody", "--out", str(tmp_path / "o"))
     assert voice.returncode == 1
     assert "unknown voice profile 'nobody'" in voice.stderr
+
+
+def test_rebuild_without_base_url_keeps_the_remembered_one(
+    built: tuple[Path, Path, str],
+) -> None:
+    page, out, _ = built
+    run_cli("build", str(page), "--out", str(out), "--base-url", "https://example.org/jc/")
+    before = digests(out)
+    result = run_cli("build", str(page), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "0 synthesized" in result.stdout
+    assert digests(out) == before
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert feed.entries[0].enclosures[0].href.startswith("https://example.org/jc/")
+
+
+def test_removed_edition_comes_back_on_rebuild(built: tuple[Path, Path, str]) -> None:
+    page, out, _ = built
+    removed = run_cli("episodes", "remove", EDITION_ID, "--keep-files", "--out", str(out))
+    assert removed.returncode == 0, removed.stderr
+    assert feedparser.parse((out / "feed.xml").read_bytes()).entries == []
+    assert (out / EDITION_ID / f"{EDITION_ID}.mp3").exists()
+    rebuilt = run_cli("build", str(page), "--out", str(out))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert len(feedparser.parse((out / "feed.xml").read_bytes()).entries) == 1
+    listed = run_cli("episodes", "list", "--out", str(out))
+    assert listed.stdout.startswith(EDITION_ID)
+
+
+def test_markup_like_titles_are_printed_as_text(tmp_path: Path) -> None:
+    page = tmp_path / "p" / "m.md"
+    page.parent.mkdir()
+    page.write_text("# 江城晚报 2024年5月6日\n\n## 标题[/]与[bold]括号\n\n正文一句。\n", "utf-8")
+    result = run_cli("plan", str(page))
+    assert result.returncode == 0, result.stderr
+    assert "标题[/]与[bold]括号" in result.stdout

@@ -74,6 +74,11 @@ class Engine(Protocol):
         """The voice names this engine offers."""
         ...
 
+    def set_pinyin_overrides(self, overrides: dict[str, list[str]]) -> None:
+        """Forced readings from the lexicon (word → TONE3 syllables). Engines that
+        declare ``takes_pinyin=False`` get homophones in the text instead and may
+        ignore this."""
+
     def synthesize(self, text: str, voice: Voice) -> Synthesis:
         """Speak ``text`` (already normalized). Thread-safe: the synthesis stage calls
         it from up to ``jobs`` threads at once."""

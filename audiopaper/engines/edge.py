@@ -161,6 +161,9 @@ class EdgeEngine:
                 hint=f"check the network connection, or {OFFLINE_HINT}",
             ) from exc
 
+    def set_pinyin_overrides(self, overrides: dict[str, list[str]]) -> None:
+        """edge-tts takes no phonemes: the pipeline substitutes homophones instead."""
+
     def voices(self) -> list[str]:
         """The Chinese voices (zh-CN, zh-TW, zh-HK) the service offers, sorted."""
         return [name for name, _gender, _locale in self.describe_voices()]

@@ -243,8 +243,7 @@ class Frontend:
         chars: list[str] = []
         readings: list[tuple[str, str] | None] = []
         dropped: list[str] = []
-        for run_start, run, syllables in self._syllable_runs(text):
-            del run_start
+        for _start, run, syllables in self._syllable_runs(text):
             for char, syllable in zip(run, syllables, strict=True):
                 phones = self._phones(syllable) if syllable else None
                 if _unspoken(char, phones):
@@ -420,15 +419,14 @@ class _Models:
         model = _patched_acoustic_model()
         self.acoustic: Any = Interpreter(model_content=model, num_threads=threads)
         self.vocoder: Any = Interpreter(model_path=str(_assets().vocoder), num_threads=threads)
-        self.warmed = False
+        # LiteRT builds its delegates on the first call and says so on stderr: make
+        # that call now, on one short syllable, with the message caught.
+        warm_up = Phonemes(("sil", "^", "a1", "sil"), ()).ids()
+        with _quiet_native_stderr():
+            self._speak(warm_up, Voice("offline", VOICE_NAME))
 
     def speak(self, ids: list[int], voice: Voice) -> Any:
-        if self.warmed:
-            return self._speak(ids, voice)
-        with _quiet_native_stderr():  # the delegates are built on the first call
-            audio = self._speak(ids, voice)
-        self.warmed = True
-        return audio
+        return self._speak(ids, voice)
 
     def _speak(self, ids: list[int], voice: Voice) -> Any:
         import numpy as np

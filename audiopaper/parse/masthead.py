@@ -72,6 +72,12 @@ def is_date_line(line: str) -> bool:
 def read_masthead(lines: list[str]) -> Masthead:
     """A paper name and a date line at the top of a plain page, if there are any."""
     top = lines[:_MASTHEAD_DEPTH]
+    one_line = _one_line_masthead(top[0]) if top else None
+    if one_line is not None:
+        end = 1
+        while end < len(lines) and _is_issue_line(lines[end]):
+            end += 1
+        return Masthead(one_line.paper, one_line.date, end)
     for index, line in enumerate(top):
         if is_date_line(line):
             paper = next((ln for ln in top[:index] if _PAPER.match(ln.replace(" ", ""))), None)
@@ -84,6 +90,17 @@ def read_masthead(lines: list[str]) -> Masthead:
     if top and _PAPER_AT_TOP.match(top[0].replace(" ", "")):
         return Masthead(top[0].replace(" ", ""), None, 1)
     return Masthead()
+
+
+def _one_line_masthead(line: str) -> Masthead | None:
+    """`滨江日报 2024年3月18日 星期一` on a single line."""
+    found, rest = find_date(line)
+    if found is None:
+        return None
+    paper = " ".join(_DATE_LINE_EXTRAS.sub(" ", rest).split()).replace(" ", "")
+    if not _PAPER.match(paper):
+        return None
+    return Masthead(paper, found, 1)
 
 
 def _is_issue_line(line: str) -> bool:

@@ -104,3 +104,15 @@ def test_never_crashes(text: str, fmt: str) -> None:
     for article in edition.articles:
         assert article.title.strip()
         assert all("\n" not in p.text for p in article.paragraphs)
+
+
+def test_masthead_on_one_line_gives_paper_and_date() -> None:
+    import datetime as dt
+
+    from audiopaper.parse import parse_page
+
+    text = "滨江日报 2024年3月18日 星期一\n\n新区开工五个项目\n\n本报记者 王明\n\n新区今天开工。\n"
+    edition = parse_page(text, today=dt.date(2030, 1, 1))
+    assert edition.paper == "滨江日报"
+    assert edition.date == dt.date(2024, 3, 18)
+    assert edition.articles[0].title == "新区开工五个项目"
