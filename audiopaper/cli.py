@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import click
 import typer
 
 from audiopaper.errors import AudiopaperError
@@ -58,8 +59,8 @@ def reports_errors(func: F) -> F:
         except KeyboardInterrupt:
             typer.echo("audiopaper: interrupted; finished segments are cached", err=True)
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, click.ClickException):
+            raise  # click's own: exit codes and usage errors are handled by main()
         except Exception as exc:  # a bug: still one line, the traceback on request
             if kwargs.get("verbose"):
                 raise
@@ -312,8 +313,6 @@ def episodes_remove(
 def main() -> None:
     """The console script. Usage mistakes are bad input (exit 1), like a bad page;
     click's own code for them (2) is audiopaper's code for an engine failure."""
-    import click
-
     try:
         code = app(standalone_mode=False)
     except click.UsageError as exc:

@@ -50,9 +50,7 @@ def cases(base: list[str]) -> list[Case]:
 
 def time_once(case: Case) -> float:
     start = time.perf_counter()
-    subprocess.run(
-        case.args, input=case.stdin, text=True, check=True, capture_output=True
-    )
+    subprocess.run(case.args, input=case.stdin, text=True, check=True, capture_output=True)
     return time.perf_counter() - start
 
 
@@ -63,9 +61,7 @@ def slowest_imports(case: Case, count: int = 8) -> list[tuple[float, str]]:
         args = [sys.executable, "-m", "audiopaper", *args[1:]]
     args.insert(1, "-X")
     args.insert(2, "importtime")
-    log = subprocess.run(
-        args, input=case.stdin, text=True, check=True, capture_output=True
-    ).stderr
+    log = subprocess.run(args, input=case.stdin, text=True, check=True, capture_output=True).stderr
     rows = re.findall(r"import time:\s+\d+ \|\s+(\d+) \|\s*(\S.*)$", log, re.MULTILINE)
     top = sorted(((int(us) / 1e6, name.strip()) for us, name in rows), reverse=True)
     return [(s, name) for s, name in top if not name.startswith("encodings")][:count]
