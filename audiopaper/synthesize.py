@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from audiopaper.cache import CachedClip, ClipCache, cache_key
 from audiopaper.engines import Engine, Synthesis, Voice
@@ -18,6 +17,9 @@ from audiopaper.models import Boundary, Clip, Segment
 PCM_RATE = 24_000  # the edition's working rate; both engines produce 24 kHz
 _SILENCE_THRESHOLD = 10 ** (-45 / 20)  # -45 dBFS
 _KEEP_EDGE = 0.03  # seconds of the engine's own lead-in/out kept after trimming
+
+if TYPE_CHECKING:
+    import numpy as np
 
 Progress = Callable[[Clip], None]
 
@@ -129,6 +131,8 @@ def _collect(
 
 
 def _synthesize_one(job: Job, cache: ClipCache) -> CachedClip:
+    import numpy as np
+
     result = job.engine.synthesize(job.segment.spoken_text, job.voice)
     samples, boundaries = _trim(_resample(result))
     pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
@@ -141,6 +145,7 @@ def _resample(result: Synthesis) -> Synthesis:
         return result
     from math import gcd
 
+    import numpy as np
     from scipy.signal import resample_poly
 
     g = gcd(PCM_RATE, result.sample_rate)
@@ -149,6 +154,8 @@ def _resample(result: Synthesis) -> Synthesis:
 
 
 def _trim(result: Synthesis) -> tuple[np.ndarray, tuple[Boundary, ...]]:
+    import numpy as np
+
     """Cut leading and trailing silence beyond a short margin, so pauses between
     segments are the profile's, not the engine's; boundaries shift with the cut."""
     samples = np.asarray(result.samples, dtype=np.float32)

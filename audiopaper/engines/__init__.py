@@ -32,7 +32,8 @@ class Registry:
         return sorted(self._factories)
 
     def get(self, name: str) -> Engine:
-        self._load_entry_points()
+        if name not in self._factories:
+            self._load_entry_points(name)
         if name not in self._factories and name in self._broken:
             raise EngineUnavailable(
                 f"engine {name!r} failed to load: {self._broken[name]}",
@@ -45,11 +46,16 @@ class Registry:
             self._engines[name] = self._factories[name]()
         return self._engines[name]
 
-    def _load_entry_points(self) -> None:
+    def _load_entry_points(self, only: str | None = None) -> None:
+        """Load the plugins (just ``only`` when one is asked for: each engine module
+        has its own imports, and a build rarely needs them all)."""
         if self._loaded:
             return
-        self._loaded = True
+        if only is None:
+            self._loaded = True
         for ep in entry_points(group="audiopaper.engines"):
+            if only is not None and ep.name != only:
+                continue
             # One broken plugin must not take the others down with it.
             try:
                 ep.load()(self)

@@ -16,7 +16,6 @@ from pathlib import Path
 from audiopaper.errors import PublishError
 from audiopaper.models import Episode
 from audiopaper.publish.chapters import description_text, write_chapters_json
-from audiopaper.publish.cover import write_channel_cover, write_edition_cover
 from audiopaper.publish.feed import DEFAULT_BASE_URL, FeedConfig, write_feed
 from audiopaper.publish.registry import (
     CHAPTERS_NAME,
@@ -60,6 +59,8 @@ def publish_edition(
     cover, records it in the registry, then rewrites the feed and the web page.
     Returns the files written. ``config`` defaults to the one the folder was last
     published with (see :func:`saved_config`)."""
+    from audiopaper.publish.cover import write_edition_cover  # Pillow: only when drawing
+
     config = config or saved_config(out_dir)
     episode = _with_real_size(episode)
     folder = edition_folder(out_dir, episode.edition_id)
@@ -83,6 +84,8 @@ def refresh_site(
 ) -> list[Path]:
     """Rewrite the channel cover, ``feed.xml`` and ``index.html`` from the registry.
     A ``config`` given is remembered for later rebuilds; none means the remembered one."""
+    from audiopaper.publish.cover import write_channel_cover  # Pillow: only when drawing
+
     if config is None:
         config = saved_config(out_dir)
     else:
