@@ -28,12 +28,10 @@ _HINT = (
 
 
 def default_path() -> Path:
-    """``voices/lexicon.toml`` beside the package (a checkout) or the copy inside the wheel."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "voices", here / "_voices"):
-        if (candidate / "lexicon.toml").is_file():
-            return candidate / "lexicon.toml"
-    return here.parent / "voices" / "lexicon.toml"
+    """The shipped lexicon, beside the voice profiles."""
+    from audiopaper.profiles import voices_dir
+
+    return voices_dir() / "lexicon.toml"
 
 
 @dataclass(frozen=True)
