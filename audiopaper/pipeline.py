@@ -276,10 +276,13 @@ def _build_fresh(
     )
     cues = assemble.cues_for(timeline)
     audio_path = folder / f"{edition.edition_id}.mp3"
-    loudness = _write_audio(edition, timeline, chapters, audio_path)
+    from audiopaper.publish.cover import edition_cover  # Pillow: only when drawing
+
+    cover = edition_cover(edition.paper, edition.date, edition.edition_id)
+    loudness = _write_audio(edition, timeline, chapters, audio_path, cover)
     reporter.stage("Publishing")
     files = [audio_path]
-    files += _publish(options, edition, audio_path, timeline.duration, chapters, cues)
+    files += _publish(options, edition, audio_path, timeline.duration, chapters, cues, cover)
     manifest = Manifest(
         fingerprint=stamp,
         duration_s=timeline.duration,
@@ -354,12 +357,15 @@ def _version() -> str:
 
 
 def _write_audio(
-    edition: Edition, timeline: Timeline, chapters: list[Chapter], audio_path: Path
+    edition: Edition,
+    timeline: Timeline,
+    chapters: list[Chapter],
+    audio_path: Path,
+    cover_png: bytes,
 ) -> dict[str, float]:
     """Encode, tag and move the MP3 into place; returns the loudness measured before
     (input) and after (output) normalization."""
     from audiopaper import assemble
-    from audiopaper.publish.cover import edition_cover
 
     audio_path.parent.mkdir(parents=True, exist_ok=True)
     temp = assemble.temp_audio_path(audio_path)
@@ -371,7 +377,7 @@ def _write_audio(
             artist=edition.paper,
             date=edition.date,
             comment=_table_of_contents(edition),
-            cover_png=edition_cover(edition.paper, edition.date, edition.edition_id),
+            cover_png=cover_png,
         )
         assemble.write_tags(temp, tags, chapters)
         _fsync(temp)
@@ -393,6 +399,7 @@ def _publish(
     duration: float,
     chapters: list[Chapter],
     cues: list[Cue],
+    cover_png: bytes,
 ) -> list[Path]:
     """Chapters JSON, transcripts, cover, the registry row, then the feed and page."""
     from audiopaper.models import Episode
@@ -412,7 +419,7 @@ def _publish(
         built_at=options.now(),
     )
     config = feed_config(options.out_dir, options.base_url, edition.paper)
-    return publish_edition(options.out_dir, episode, config, now=options.now())
+    return publish_edition(options.out_dir, episode, config, now=options.now(), cover_png=cover_png)
 
 
 def feed_config(out_dir: Path, base_url: str | None, paper: str | None = None) -> FeedConfig:

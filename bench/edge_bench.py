@@ -18,9 +18,11 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from tables import table
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -89,13 +91,6 @@ def run(concurrency: int, count: int, delay: float) -> tuple[float, int, int]:
         if any(clip.reused for clip in clips) or len(clips) != count:
             raise SystemExit("the clip cache was not empty")
         return seconds, server.max_in_flight, server.requests
-
-
-def table(rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [" | ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
-    lines.insert(1, "-+-".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def main() -> None:

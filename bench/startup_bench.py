@@ -17,9 +17,10 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from tables import table
 
 LINE = "2023年12月15日，增长12.5%，拨打12345热线\n"
 
@@ -65,13 +66,6 @@ def slowest_imports(case: Case, count: int = 8) -> list[tuple[float, str]]:
     rows = re.findall(r"import time:\s+\d+ \|\s+(\d+) \|\s*(\S.*)$", log, re.MULTILINE)
     top = sorted(((int(us) / 1e6, name.strip()) for us, name in rows), reverse=True)
     return [(s, name) for s, name in top if not name.startswith("encodings")][:count]
-
-
-def table(rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = [" | ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
-    lines.insert(1, "-+-".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def main() -> None:

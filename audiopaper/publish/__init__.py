@@ -54,11 +54,14 @@ def publish_edition(
     config: FeedConfig | None = None,
     *,
     now: dt.datetime | None = None,
+    cover_png: bytes | None = None,
 ) -> list[Path]:
     """Call once the edition's MP3 is in place: writes its chapters, transcripts and
     cover, records it in the registry, then rewrites the feed and the web page.
     Returns the files written. ``config`` defaults to the one the folder was last
-    published with (see :func:`saved_config`)."""
+    published with (see :func:`saved_config`); ``cover_png`` is the cover already drawn
+    for the MP3's tags, so it is not drawn twice."""
+    from audiopaper.fsutil import atomic_write_bytes
     from audiopaper.publish.cover import write_edition_cover  # Pillow: only when drawing
 
     config = config or saved_config(out_dir)
@@ -73,8 +76,13 @@ def publish_edition(
             file_name=episode.audio_path.name,
         ),
         *write_transcripts(folder, episode.cues),
-        write_edition_cover(folder / COVER_NAME, episode.paper, episode.date, episode.edition_id),
     ]
+    cover = folder / COVER_NAME
+    if cover_png is None:
+        files.append(write_edition_cover(cover, episode.paper, episode.date, episode.edition_id))
+    else:
+        atomic_write_bytes(cover, cover_png)
+        files.append(cover)
     upsert(out_dir, episode)  # only now: the edition's files are complete
     return files + refresh_site(out_dir, config, now=now)
 
