@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from audiopaper.normalize import normalize
 
-from .benchmod import TN_CASES, load_bench
+from .benchmod import load_bench, tn_cases
 
 
 def test_scoring_is_punctuation_insensitive() -> None:
@@ -22,7 +22,7 @@ def test_scoring_is_punctuation_insensitive() -> None:
 def test_conflicts_split_off_and_reasoned() -> None:
     bench = load_bench()
     conflicts = bench.load_conflicts()
-    cases = bench.load_cases("wetext", TN_CASES)
+    cases = bench.load_cases("wetext", tn_cases())
     scored, listed = bench.split_conflicts(cases[:5], conflicts)
     assert [c.written for c in listed] == ["010-64035547"]
     assert len(scored) == 4

@@ -9,7 +9,7 @@ import pytest
 
 from audiopaper.normalize import normalize
 
-from .benchmod import REPO, TN_CASES, load_bench
+from .benchmod import REPO, load_bench, tn_cases
 
 # WeTextProcessing's measured accuracy on each whole file; we must do better.
 TARGETS = {"wetext": 0.98, "nemo": 0.790, "paddlespeech": 0.764, "cn2an": 0.857, "speechio": 0.375}
@@ -18,7 +18,7 @@ TARGETS = {"wetext": 0.98, "nemo": 0.790, "paddlespeech": 0.764, "cn2an": 0.857,
 @pytest.mark.parametrize("name", sorted(TARGETS))
 def test_meets_target(name: str) -> None:
     bench = load_bench()
-    scored, _ = bench.split_conflicts(bench.load_cases(name, TN_CASES), bench.load_conflicts())
+    scored, _ = bench.split_conflicts(bench.load_cases(name, tn_cases()), bench.load_conflicts())
     result = bench.score(scored, normalize)
     failures = [(c.written, c.spoken, got) for c, got in result.failures]
     if name == "wetext":
@@ -34,5 +34,5 @@ def test_every_conflict_has_a_reason_and_exists() -> None:
     assert rows
     for row in rows:
         assert row["reason"].startswith(("convention:", "README")), row
-        cases = bench.load_cases(row["file"], TN_CASES)
+        cases = bench.load_cases(row["file"], tn_cases())
         assert any(c.written == row["input"] and c.spoken == row["expected"] for c in cases), row
