@@ -38,6 +38,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks.")]
+ClusterOption = Annotated[
+    str | None,
+    typer.Option(help="Synthesize on a Dask cluster: its scheduler, tcp://HOST:PORT."),
+]
 
 
 def reports_errors(func: F) -> F:
@@ -102,6 +106,7 @@ def build(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be synthesized or reused.")
     ] = False,
+    cluster: ClusterOption = None,
     verbose: VerboseOption = False,
 ) -> None:
     """Build an edition: MP3 with chapters, transcripts, feed and web page."""
@@ -119,6 +124,7 @@ def build(
         cache_dir=cache,
         jobs=jobs,
         base_url=base_url,
+        cluster=cluster,
     )
     if dry_run:
         from audiopaper.pipeline import dry_run as make_dry_run
@@ -137,6 +143,80 @@ def build(
             f"{result.reused} reused, {result.synthesized} synthesized, "
             f"{minutes}:{seconds:02d} of audio → {result.audio_path}"
         )
+
+
+@app.command()
+@reports_errors
+def rebuild(
+    edition_ids: Annotated[
+        list[str] | None, typer.Argument(help="Edition ids (see episodes list).")
+    ] = None,
+    everything: Annotated[bool, typer.Option("--all", help="Every edition in the feed.")] = False,
+    out: OutOption = Path("output"),
+    voice: Annotated[
+        str | None, typer.Option(help="A new voice profile (default: each edition's own).")
+    ] = None,
+    lexicon: Annotated[
+        Path | None, typer.Option(help="A new per-edition lexicon (default: each one's own).")
+    ] = None,
+    cache: Annotated[Path | None, typer.Option(help="Clip cache folder.")] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "--concurrency", "-j", help="Parallel synthesis requests."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say per edition what would be synthesized, and why.")
+    ] = False,
+    cluster: ClusterOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    verbose: VerboseOption = False,
+) -> None:
+    """Rebuild editions from the sources kept in their folders; the feed is rewritten once."""
+    from audiopaper.progress import RichReporter
+    from audiopaper.rebuild import RebuildOptions, dry_run_all
+    from audiopaper.rebuild import rebuild as run_rebuild
+
+    options = RebuildOptions(
+        out_dir=out,
+        edition_ids=tuple(edition_ids or ()),
+        everything=everything,
+        voice=voice,
+        lexicon=lexicon,
+        cache_dir=cache,
+        jobs=jobs,
+        cluster=cluster,
+    )
+    if dry_run:
+        outcome: Any = dry_run_all(options, _print_edition)
+    else:
+        with RichReporter(quiet=quiet) as reporter:
+            outcome = run_rebuild(options, reporter, _print_edition)
+        if outcome.republished:
+            typer.echo(f"feed and web page republished in {out}")
+    if outcome.failed:
+        typer.echo(f"audiopaper: error: {len(outcome.failed)} edition(s) failed", err=True)
+        raise typer.Exit(outcome.exit_code)
+
+
+def _print_edition(edition_id: str, result: object) -> None:
+    """One line per edition: data on stdout, failures on stderr."""
+    from audiopaper.rebuild import (
+        UNKNOWN_LINE,
+        EditionChanges,
+        describe_changes,
+        describe_result,
+    )
+
+    if result is None:
+        typer.echo(f"{edition_id}\t{UNKNOWN_LINE}")
+    elif isinstance(result, AudiopaperError):
+        typer.echo(f"audiopaper: error: {edition_id}: {result.message}", err=True)
+        if result.hint:
+            typer.echo(f"  hint: {result.hint}", err=True)
+    elif isinstance(result, EditionChanges):
+        typer.echo(f"{edition_id}\t{describe_changes(result)}")
+    else:
+        typer.echo(f"{edition_id}\t{describe_result(result)}")  # type: ignore[arg-type]
 
 
 @app.command()

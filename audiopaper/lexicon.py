@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -141,10 +141,21 @@ class Lexicon:
         return {w: list(e.pinyin) for w, e in self.entries.items() if e.pinyin}
 
     def digest(self) -> str:
-        """A stable hash of the content (part of the audio cache key)."""
-        canonical = [
-            [e.word, list(e.pinyin), e.homophone, e.say]
-            for e in sorted(self.entries.values(), key=lambda e: e.word)
-        ]
-        blob = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+        """A stable hash of the content."""
+        return _digest([e.word, list(e.pinyin), e.homophone, e.say] for e in self.entries.values())
+
+    def digest_for(self, text: str) -> str:
+        """A hash of the readings that can change how ``text`` (spoken, after ``say``) is
+        voiced: the pinyin and homophones of the words it holds. Part of the clip cache
+        key, so a one-word edit re-synthesizes only the segments holding that word."""
+        return _digest(
+            [e.word, list(e.pinyin), e.homophone]
+            for e in self.entries.values()
+            if (e.pinyin or e.homophone) and e.word in text
+        )
+
+
+def _digest(rows: Iterable[list[object]]) -> str:
+    canonical = sorted(rows, key=lambda row: str(row[0]))
+    blob = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]

@@ -25,7 +25,7 @@ from audiopaper.manifest import (
     read_manifest,
     write_manifest,
 )
-from audiopaper.models import Chapter, Cue, Edition, Segment
+from audiopaper.models import Chapter, Clip, Cue, Edition, Segment
 from audiopaper.profiles import DEFAULT_PROFILE, VoiceProfile, load_profile
 from audiopaper.script import OPENING_CHAPTER_TITLE, edition_script
 from audiopaper.segment import segment_script
@@ -77,6 +77,8 @@ class BuildOptions:
     jobs: int | None = None  # parallel synthesis requests; None = the engine's default
     base_url: str | None = None  # None: the folder's remembered one (or 127.0.0.1:8000)
     input_format: str = "auto"
+    cluster: str | None = None  # a Dask scheduler (tcp://HOST:PORT) to synthesize on
+    refresh_site: bool = True  # False: the caller rewrites feed and page after many builds
     today: Callable[[], dt.date] = dt.date.today
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
 
@@ -92,6 +94,7 @@ class Plan:
     segments: list[Segment]
     lexicon: Lexicon
     engines: dict[str, Engine] = field(default_factory=dict)
+    page_text: str = ""  # the page as read, kept with the edition
 
 
 @dataclass
@@ -136,7 +139,7 @@ def plan(options: BuildOptions) -> Plan:
     for engine in engines.values():
         if engine.info.takes_pinyin:
             engine.set_pinyin_overrides(lexicon.pinyin_overrides())
-    return Plan(edition, profile, segments, lexicon, engines)
+    return Plan(edition, profile, segments, lexicon, engines, page_text=text)
 
 
 def check_voices(profile: VoiceProfile, engines: dict[str, Engine], *, online: bool) -> None:
@@ -167,7 +170,7 @@ def synthesis_jobs(the_plan: Plan) -> list[Job]:
     def engine_for(voice: Voice) -> Engine:
         return engines[voice.engine]
 
-    jobs = plan_jobs(the_plan.segments, voice_for, engine_for, the_plan.lexicon.digest())
+    jobs = plan_jobs(the_plan.segments, voice_for, engine_for, the_plan.lexicon.digest_for)
     # Engines that take no phonemes hear the lexicon as same-sounding spellings.
     return [
         job if job.engine.info.takes_pinyin else _with_homophones(job, the_plan.lexicon)
@@ -177,7 +180,7 @@ def synthesis_jobs(the_plan: Plan) -> list[Job]:
 
 def _with_homophones(job: Job, lexicon: Lexicon) -> Job:
     segment = replace(job.segment, spoken_text=lexicon.apply_homophones(job.segment.spoken_text))
-    return Job(segment, job.voice, job.engine, job.key)
+    return Job(segment, job.voice, job.engine, job.key, job.fields)
 
 
 def cache_for(options: BuildOptions) -> ClipCache:
@@ -194,17 +197,23 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
     reporter = reporter or SilentReporter()
     _check_out_dir(options)  # before the lock: write nothing into the input's folder
     with build_lock(options.out_dir, warn=reporter.note):
-        _remove_leftovers(options)
-        reporter.stage("Reading and planning")
-        the_plan = plan(options)
-        _warn_if_dated_today(options, the_plan.edition, reporter)
-        jobs = synthesis_jobs(the_plan)
-        folder = options.out_dir / the_plan.edition.edition_id
-        stamp = _fingerprint(options, the_plan, jobs)
-        previous = _current_manifest(options, folder, stamp, the_plan.edition.edition_id)
-        if previous is not None:
-            return _unchanged(the_plan, folder, previous)
-        return _build_fresh(options, the_plan, jobs, folder, stamp, reporter)
+        return build_holding_lock(options, reporter)
+
+
+def build_holding_lock(options: BuildOptions, reporter: Reporter) -> BuildResult:
+    """:func:`build` for a caller that already holds the folder's lock (a rebuild)."""
+    _check_out_dir(options)
+    _remove_leftovers(options)
+    reporter.stage("Reading and planning")
+    the_plan = plan(options)
+    _warn_if_dated_today(options, the_plan.edition, reporter)
+    jobs = synthesis_jobs(the_plan)
+    folder = options.out_dir / the_plan.edition.edition_id
+    stamp = _fingerprint(options, the_plan, jobs)
+    previous = _current_manifest(options, folder, stamp, the_plan.edition.edition_id)
+    if previous is not None:
+        return _unchanged(the_plan, folder, previous)
+    return _build_fresh(options, the_plan, jobs, folder, stamp, reporter)
 
 
 def _remove_leftovers(options: BuildOptions) -> None:
@@ -260,7 +269,7 @@ def _build_fresh(
         check_voices(the_plan.profile, the_plan.engines, online=True)
     report = SynthesisReport()
     reporter.stage("Synthesizing", total=len(jobs))
-    clips = synthesize_all(
+    clips = _synthesizer(options)(
         jobs,
         cache,
         workers_for(options, the_plan.engines),
@@ -293,7 +302,10 @@ def _build_fresh(
         segments=len(jobs),
         notes=tuple(report.notes),
     )
-    files.append(write_manifest(folder, manifest))
+    from audiopaper.sources import keep_build_sources
+
+    files += keep_build_sources(folder, options, the_plan, jobs)
+    files.append(write_manifest(folder, manifest))  # last: the edition is complete
     return BuildResult(
         edition=edition,
         audio_path=audio_path,
@@ -306,6 +318,15 @@ def _build_fresh(
         files=files,
         loudness=loudness,
     )
+
+
+def _synthesizer(options: BuildOptions) -> Callable[..., list[Clip]]:
+    """Threads in this process, or the workers of a Dask cluster."""
+    if options.cluster is None:
+        return synthesize_all
+    from audiopaper.cluster import cluster_synthesizer
+
+    return cluster_synthesizer(options.cluster)
 
 
 def _unchanged(the_plan: Plan, folder: Path, manifest: Manifest) -> BuildResult:
@@ -419,7 +440,14 @@ def _publish(
         built_at=options.now(),
     )
     config = feed_config(options.out_dir, options.base_url, edition.paper)
-    return publish_edition(options.out_dir, episode, config, now=options.now(), cover_png=cover_png)
+    return publish_edition(
+        options.out_dir,
+        episode,
+        config,
+        now=options.now(),
+        cover_png=cover_png,
+        refresh=options.refresh_site,
+    )
 
 
 def feed_config(out_dir: Path, base_url: str | None, paper: str | None = None) -> FeedConfig:

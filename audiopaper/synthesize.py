@@ -4,7 +4,7 @@ so a run that fails or is killed keeps everything it already paid for."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -30,26 +30,31 @@ class Job:
     voice: Voice
     engine: Engine
     key: str
+    # The components ``key`` hashes: a rebuild compares them to say why a clip changed.
+    fields: Mapping[str, object] = field(default_factory=dict)
 
 
 def plan_jobs(
     segments: list[Segment],
     voice_for: Callable[[Segment], Voice],
     engine_for: Callable[[Voice], Engine],
-    lexicon_digest: str,
+    lexicon_digest: str | Callable[[str], str],
 ) -> list[Job]:
+    """``lexicon_digest`` is the lexicon's digest, or a function giving the digest of
+    the entries that can touch one text (so a one-word edit changes only its segments)."""
     jobs = []
     for segment in segments:
         voice = voice_for(segment)
         engine = engine_for(voice)
+        text = segment.spoken_text
         fields = {
             **voice.cache_fields(),
             "engine_version": engine.info.version,
-            "lexicon": lexicon_digest,
-            "text": segment.spoken_text,
+            "lexicon": lexicon_digest if isinstance(lexicon_digest, str) else lexicon_digest(text),
+            "text": text,
             "pcm_rate": PCM_RATE,
         }
-        jobs.append(Job(segment, voice, engine, cache_key(fields)))
+        jobs.append(Job(segment, voice, engine, cache_key(fields), fields))
     return jobs
 
 

@@ -55,12 +55,14 @@ def publish_edition(
     *,
     now: dt.datetime | None = None,
     cover_png: bytes | None = None,
+    refresh: bool = True,
 ) -> list[Path]:
     """Call once the edition's MP3 is in place: writes its chapters, transcripts and
     cover, records it in the registry, then rewrites the feed and the web page.
     Returns the files written. ``config`` defaults to the one the folder was last
     published with (see :func:`saved_config`); ``cover_png`` is the cover already drawn
-    for the MP3's tags, so it is not drawn twice."""
+    for the MP3's tags, so it is not drawn twice. ``refresh=False`` leaves the feed and
+    page to the caller (a rebuild of many editions rewrites them once, at the end)."""
     from audiopaper.fsutil import atomic_write_bytes
     from audiopaper.publish.cover import write_edition_cover  # Pillow: only when drawing
 
@@ -84,7 +86,7 @@ def publish_edition(
         atomic_write_bytes(cover, cover_png)
         files.append(cover)
     upsert(out_dir, episode)  # only now: the edition's files are complete
-    return files + refresh_site(out_dir, config, now=now)
+    return files + (refresh_site(out_dir, config, now=now) if refresh else [])
 
 
 def refresh_site(

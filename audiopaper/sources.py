@@ -1,0 +1,202 @@
+"""What made an edition, kept in its folder so the edition can be made again later.
+
+``<edition>/source/`` holds the page as read (UTF-8, after decoding and cleaning), the
+voice profile's content, the per-edition lexicon's content (if one was given) and
+``sources.json``: paper, date, page format, audiopaper version, and each segment's clip
+cache key with the components it hashes, which a rebuild compares to say why a segment
+must be synthesized again. The shipped lexicon is not copied: a rebuild is how a fix to
+it reaches old editions. Every file is written atomically, before ``edition.json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from audiopaper.fsutil import atomic_write_bytes, atomic_write_text
+
+if TYPE_CHECKING:
+    from audiopaper.pipeline import BuildOptions, Plan
+    from audiopaper.synthesize import Job
+
+SOURCE_FOLDER = "source"
+RECORD_NAME = "sources.json"
+VOICE_NAME = "voice.toml"
+LEXICON_NAME = "lexicon.toml"
+PAGE_STEM = "page"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SegmentRecord:
+    """One segment as last synthesized: its text and its clip's cache key components."""
+
+    source_text: str
+    spoken_text: str
+    key: str
+    fields: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class KeptSources:
+    """The record in ``source/sources.json``; file names are relative to ``source/``."""
+
+    paper: str
+    date: dt.date
+    page_format: str  # "text" or "markdown", as detected when first built
+    pages: tuple[str, ...]
+    voice_file: str
+    voice_name: str  # the profile's name, for people reading the record
+    lexicon_file: str | None
+    audiopaper_version: str
+    segments: tuple[SegmentRecord, ...] = ()
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {
+            "format": FORMAT_VERSION,
+            "paper": self.paper,
+            "date": self.date.isoformat(),
+            "page_format": self.page_format,
+            "pages": list(self.pages),
+            "voice_file": self.voice_file,
+            "voice_name": self.voice_name,
+            "lexicon_file": self.lexicon_file,
+            "audiopaper_version": self.audiopaper_version,
+            "segments": [
+                {
+                    "source_text": s.source_text,
+                    "spoken_text": s.spoken_text,
+                    "key": s.key,
+                    "fields": dict(s.fields),
+                }
+                for s in self.segments
+            ],
+        }
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """A page as the build read it; ``suffix`` keeps the format detectable."""
+
+    text: str
+    suffix: str
+
+
+def source_folder(edition_folder: Path) -> Path:
+    return edition_folder / SOURCE_FOLDER
+
+
+def keep_sources(
+    edition_folder: Path,
+    record: KeptSources,
+    pages: list[PageSource],
+    voice_toml: bytes,
+    lexicon_toml: bytes | None,
+) -> list[Path]:
+    """Write the sources (each atomically), the record last; returns the files written.
+    ``record``'s file names are set here."""
+    folder = source_folder(edition_folder)
+    written: list[Path] = []
+    names = []
+    for number, page in enumerate(pages, start=1):
+        name = f"{PAGE_STEM}-{number}{page.suffix or '.txt'}"
+        atomic_write_text(folder / name, page.text)
+        written.append(folder / name)
+        names.append(name)
+    atomic_write_bytes(folder / VOICE_NAME, voice_toml)
+    written.append(folder / VOICE_NAME)
+    lexicon_file = None
+    if lexicon_toml is not None:
+        atomic_write_bytes(folder / LEXICON_NAME, lexicon_toml)
+        written.append(folder / LEXICON_NAME)
+        lexicon_file = LEXICON_NAME
+    _remove_others(folder, {p.name for p in written} | {RECORD_NAME})
+    final = KeptSources(
+        paper=record.paper,
+        date=record.date,
+        page_format=record.page_format,
+        pages=tuple(names),
+        voice_file=VOICE_NAME,
+        voice_name=record.voice_name,
+        lexicon_file=lexicon_file,
+        audiopaper_version=record.audiopaper_version,
+        segments=record.segments,
+    )
+    atomic_write_text(folder / RECORD_NAME, final.to_json())
+    written.append(folder / RECORD_NAME)
+    return written
+
+
+def _remove_others(folder: Path, keep: set[str]) -> None:
+    """A page or lexicon an earlier build kept and this one did not use."""
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in keep and not path.name.startswith("."):
+            path.unlink(missing_ok=True)
+
+
+def read_sources(edition_folder: Path) -> KeptSources | None:
+    """The kept record, or None for an edition built before sources were kept (or
+    whose record is unreadable): its source is unknown."""
+    folder = source_folder(edition_folder)
+    try:
+        data = json.loads((folder / RECORD_NAME).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT_VERSION:
+            return None
+        sources = KeptSources(
+            paper=str(data["paper"]),
+            date=dt.date.fromisoformat(data["date"]),
+            page_format=str(data["page_format"]),
+            pages=tuple(str(p) for p in data["pages"]),
+            voice_file=str(data["voice_file"]),
+            voice_name=str(data["voice_name"]),
+            lexicon_file=data["lexicon_file"],
+            audiopaper_version=str(data["audiopaper_version"]),
+            segments=tuple(
+                SegmentRecord(
+                    str(s["source_text"]), str(s["spoken_text"]), str(s["key"]), s["fields"]
+                )
+                for s in data["segments"]
+            ),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    needed = [*sources.pages, sources.voice_file, *filter(None, [sources.lexicon_file])]
+    if not sources.pages or not all((folder / name).is_file() for name in needed):
+        return None
+    return sources
+
+
+def keep_build_sources(
+    edition_folder: Path, options: BuildOptions, the_plan: Plan, jobs: list[Job]
+) -> list[Path]:
+    """Keep what a build was made from (called just before ``edition.json``)."""
+    from audiopaper import __version__
+    from audiopaper.parse import detect_format
+
+    edition = the_plan.edition
+    profile_path = the_plan.profile.path
+    if profile_path is None:  # every loaded profile has one; a made-up one cannot be kept
+        return []
+    page_format = detect_format(the_plan.page_text, options.input_format, options.input_path)
+    record = KeptSources(
+        paper=edition.paper,
+        date=edition.date,
+        page_format=page_format,
+        pages=(),
+        voice_file=VOICE_NAME,
+        voice_name=the_plan.profile.name,
+        lexicon_file=None,
+        audiopaper_version=__version__,
+        segments=tuple(
+            SegmentRecord(job.segment.source_text, job.segment.spoken_text, job.key, job.fields)
+            for job in jobs
+        ),
+    )
+    page = PageSource(the_plan.page_text, ".md" if page_format == "markdown" else ".txt")
+    lexicon = Path(options.lexicon).read_bytes() if options.lexicon is not None else None
+    return keep_sources(edition_folder, record, [page], profile_path.read_bytes(), lexicon)
