@@ -269,7 +269,7 @@ def _build_fresh(
         check_voices(the_plan.profile, the_plan.engines, online=True)
     report = SynthesisReport()
     reporter.stage("Synthesizing", total=len(jobs))
-    clips = _synthesizer(options)(
+    clips = _synthesizer(options, the_plan)(
         jobs,
         cache,
         workers_for(options, the_plan.engines),
@@ -320,13 +320,13 @@ def _build_fresh(
     )
 
 
-def _synthesizer(options: BuildOptions) -> Callable[..., list[Clip]]:
+def _synthesizer(options: BuildOptions, the_plan: Plan) -> Callable[..., list[Clip]]:
     """Threads in this process, or the workers of a Dask cluster."""
     if options.cluster is None:
         return synthesize_all
     from audiopaper.cluster import cluster_synthesizer
 
-    return cluster_synthesizer(options.cluster)
+    return cluster_synthesizer(options.cluster, the_plan.lexicon.pinyin_overrides())
 
 
 def _unchanged(the_plan: Plan, folder: Path, manifest: Manifest) -> BuildResult:

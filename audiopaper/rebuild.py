@@ -223,6 +223,8 @@ def rebuild(
                 outcome.failed.append((candidate.edition_id, exc))
                 tell(candidate.edition_id, exc)
                 continue
+            if result.unchanged and (options.voice or options.lexicon):
+                _keep_new_inputs(options, candidate)
             outcome.rebuilt.append((candidate.edition_id, result))
             tell(candidate.edition_id, result)
         if interrupted_before or any(not result.unchanged for _id, result in outcome.rebuilt):
@@ -231,6 +233,17 @@ def rebuild(
         with contextlib.suppress(OSError):
             pending.unlink()
     return outcome
+
+
+def _keep_new_inputs(options: RebuildOptions, candidate: Candidate) -> None:
+    from audiopaper.profiles import load_profile
+    from audiopaper.sources import keep_new_inputs
+
+    built = build_options(options, candidate)
+    profile = load_profile(built.voice)
+    if profile.path is not None:
+        lexicon = built.lexicon.read_bytes() if built.lexicon is not None else None
+        keep_new_inputs(options.out_dir / candidate.edition_id, profile.path.read_bytes(), lexicon)
 
 
 @dataclass

@@ -200,3 +200,16 @@ def keep_build_sources(
     page = PageSource(the_plan.page_text, ".md" if page_format == "markdown" else ".txt")
     lexicon = Path(options.lexicon).read_bytes() if options.lexicon is not None else None
     return keep_sources(edition_folder, record, [page], profile_path.read_bytes(), lexicon)
+
+
+def keep_new_inputs(edition_folder: Path, voice_toml: bytes, lexicon_toml: bytes | None) -> None:
+    """A rebuild with a new voice or lexicon that changed no segment still makes them the
+    edition's own, so later rebuilds keep using them."""
+    kept = read_sources(edition_folder)
+    if kept is None:
+        return
+    folder = source_folder(edition_folder)
+    pages = [
+        PageSource((folder / name).read_text("utf-8"), Path(name).suffix) for name in kept.pages
+    ]
+    keep_sources(edition_folder, kept, pages, voice_toml, lexicon_toml)

@@ -136,13 +136,29 @@ def _collect(
 
 
 def _synthesize_one(job: Job, cache: ClipCache) -> CachedClip:
+    rendered = render_clip(job.engine, job.voice, job.segment)
+    return cache.put(job.key, rendered.pcm, PCM_RATE, rendered.boundaries, rendered.notes)
+
+
+@dataclass(frozen=True)
+class RenderedClip:
+    """A segment's audio as the cache stores it: 16-bit PCM at ``PCM_RATE``."""
+
+    pcm: bytes
+    boundaries: tuple[Boundary, ...]
+    notes: tuple[str, ...]
+
+
+def render_clip(engine: Engine, voice: Voice, segment: Segment) -> RenderedClip:
+    """Synthesize, resample, trim, quantize: the same steps wherever it runs (here or
+    on a cluster worker), so the bytes are the same."""
     import numpy as np
 
-    result = job.engine.synthesize(job.segment.spoken_text, job.voice)
+    result = engine.synthesize(segment.spoken_text, voice)
     samples, boundaries = _trim(_resample(result))
     pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
-    notes = tuple(f"{note} (in “{job.segment.source_text[:20]}”)" for note in result.notes)
-    return cache.put(job.key, pcm, PCM_RATE, boundaries, notes)
+    notes = tuple(f"{note} (in “{segment.source_text[:20]}”)" for note in result.notes)
+    return RenderedClip(pcm, boundaries, notes)
 
 
 def _resample(result: Synthesis) -> Synthesis:

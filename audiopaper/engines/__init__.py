@@ -46,6 +46,12 @@ class Registry:
             self._engines[name] = self._factories[name]()
         return self._engines[name]
 
+    def create(self, name: str) -> Engine:
+        """A new instance apart from the shared one (a cluster worker keeps one per
+        lexicon, since forced readings are set on the instance)."""
+        self.get(name)  # loads the plugin, or says why it cannot
+        return self._factories[name]()
+
     def _load_entry_points(self, only: str | None = None) -> None:
         """Load the plugins (just ``only`` when one is asked for: each engine module
         has its own imports, and a build rarely needs them all)."""

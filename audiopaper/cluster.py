@@ -1,0 +1,253 @@
+"""Synthesis on a Dask cluster (``--cluster tcp://HOST:PORT``; the ``cluster`` extra).
+
+Each missing segment becomes one task. A worker keeps one engine per engine name and
+lexicon for its lifetime, so the voice is loaded once per worker thread, not per task.
+The clip comes back to this process as PCM bytes; this process alone writes the edition's
+cache, assembles and publishes. The cache is content-addressed: a worker that sees the
+same cache folder (on this machine, or a shared mount) answers from it and fills it, and
+a worker elsewhere simply returns the audio. A worker that dies mid-task is replaced by
+the scheduler re-running its tasks elsewhere; nothing here needs to know.
+
+Dask is imported only here, and this module only when ``--cluster`` is given.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from audiopaper.cache import CachedClip, ClipCache, read_pcm
+from audiopaper.engines import Engine, Voice
+from audiopaper.errors import AudiopaperError, ConfigError, EngineError, EngineUnavailable
+from audiopaper.models import Boundary, Clip, Segment
+from audiopaper.synthesize import PCM_RATE, Job, SynthesisReport, cached_clips, render_clip
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+CONNECT_TIMEOUT_S = 10
+_INSTALL_HINT = (
+    "install the cluster extra: uv sync --extra cluster (or pip install 'audiopaper[cluster]')"
+)
+_START_HINT = (
+    "start a scheduler with `dask scheduler` and workers with `dask worker tcp://HOST:8786` "
+    "(see the README), or drop --cluster to synthesize on this machine"
+)
+
+
+@dataclass(frozen=True)
+class Request:
+    """One segment to synthesize, as a worker receives it (everything picklable)."""
+
+    key: str
+    engine: str
+    engine_version: str
+    voice: Voice
+    segment: Segment
+    pinyin: tuple[tuple[str, tuple[str, ...]], ...]  # the lexicon's forced readings
+    cache_folder: str  # this machine's clip cache, used when the worker sees it too
+
+
+@dataclass(frozen=True)
+class Reply:
+    pcm: bytes
+    boundaries: tuple[Boundary, ...]
+    notes: tuple[str, ...]
+    engine_version: str
+    worker: str  # host:pid, for messages
+
+
+def cluster_synthesizer(address: str, pinyin: dict[str, list[str]]) -> Callable[..., list[Clip]]:
+    """A drop-in for :func:`audiopaper.synthesize.synthesize_all` that runs the missing
+    segments on the cluster at ``address``; ``pinyin`` is the lexicon's forced readings."""
+    client = connect(address)
+    readings = tuple(sorted((w, tuple(p)) for w, p in pinyin.items()))
+
+    def synthesize(
+        jobs: list[Job],
+        cache: ClipCache,
+        workers: int,  # the cluster decides; kept for the same signature
+        progress: Callable[[Clip], None] | None = None,
+        report: SynthesisReport | None = None,
+        cached: dict[int, Clip] | None = None,
+    ) -> list[Clip]:
+        report = report if report is not None else SynthesisReport()
+        clips = dict(cached) if cached is not None else cached_clips(jobs, cache)
+        report.reused += len(clips)
+        for clip in clips.values():
+            report.notes.extend(clip.notes)
+            if progress:
+                progress(clip)
+        by_key: dict[str, list[int]] = {}
+        for index in (i for i in range(len(jobs)) if i not in clips):
+            by_key.setdefault(jobs[index].key, []).append(index)
+        requests = {key: _request(jobs[ix[0]], readings, cache) for key, ix in by_key.items()}
+        for key, entry in _run(client, requests, cache):
+            report.notes.extend(entry.notes)
+            for index in by_key[key]:
+                clips[index] = _clip(jobs[index].segment, entry)
+                report.synthesized += 1
+                if progress:
+                    progress(clips[index])
+        report.notes = list(dict.fromkeys(report.notes))
+        return [clips[i] for i in range(len(jobs))]
+
+    return synthesize
+
+
+def connect(address: str) -> Client:
+    """A client of the scheduler at ``address`` (one per address and process)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ConfigError(
+            "--cluster needs Dask (the cluster extra), which is not installed",
+            hint=_INSTALL_HINT,
+        ) from None
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(address)
+        if client is not None and client.status == "running":
+            return client
+        try:
+            client = Client(address, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise EngineUnavailable(
+                f"cannot reach the Dask scheduler at {address} "
+                f"(nothing answered within {CONNECT_TIMEOUT_S} s)",
+                hint=_START_HINT,
+            ) from exc
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(
+                f"--cluster {address!r} is not a scheduler address: {exc}",
+                hint="give it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786",
+            ) from exc
+        _CLIENTS[address] = client
+        return client
+
+
+_CLIENTS: dict[str, Client] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def _request(job: Job, readings: tuple[Any, ...], cache: ClipCache) -> Request:
+    return Request(
+        key=job.key,
+        engine=job.engine.info.name,
+        engine_version=job.engine.info.version,
+        voice=job.voice,
+        segment=job.segment,
+        pinyin=readings if job.engine.info.takes_pinyin else (),
+        cache_folder=str(cache.folder.resolve()),
+    )
+
+
+def _run(
+    client: Client, requests: dict[str, Request], cache: ClipCache
+) -> Any:  # Iterator[tuple[str, CachedClip]]
+    """Submit every request, yield (key, cache entry) as each comes back; on an error or
+    Ctrl-C the tasks not yet run are cancelled (finished clips are already cached)."""
+    from distributed import as_completed
+
+    futures = {
+        client.submit(synthesize_remote, request, key=f"audiopaper-clip-{key}", pure=False): key
+        for key, request in requests.items()
+    }
+    try:
+        for future in as_completed(futures, loop=client.loop):
+            key = futures[future]
+            try:
+                reply = future.result()
+            except Exception as exc:
+                raise _as_error(exc, requests[key]) from exc
+            future.release()
+            yield key, _store(reply, requests[key], cache)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            client.cancel(list(futures))
+        raise
+
+
+def _store(reply: Reply, request: Request, cache: ClipCache) -> CachedClip:
+    if reply.engine_version != request.engine_version:
+        raise EngineError(
+            f"worker {reply.worker} has {request.engine} engine {reply.engine_version}, "
+            f"this machine {request.engine_version}",
+            hint="install the same audiopaper version on every worker machine",
+        )
+    entry = cache.get(request.key)  # a worker sharing the folder may have written it
+    if entry is not None:
+        return entry
+    return cache.put(request.key, reply.pcm, PCM_RATE, reply.boundaries, reply.notes)
+
+
+def _clip(segment: Segment, entry: CachedClip) -> Clip:
+    return Clip(
+        segment=segment,
+        pcm_path=entry.path,
+        samples=entry.samples,
+        sample_rate=entry.sample_rate,
+        boundaries=entry.boundaries,
+        reused=False,
+        data_offset=entry.data_offset,
+        notes=entry.notes,
+    )
+
+
+def _as_error(exc: BaseException, request: Request) -> AudiopaperError:
+    if isinstance(exc, AudiopaperError):
+        return exc
+    text = request.segment.source_text or request.segment.spoken_text
+    return EngineError(
+        f"{request.engine} failed on “{text[:30]}” on the cluster: {type(exc).__name__}: {exc}",
+        hint="finished segments are cached; run the same command again to resume",
+    )
+
+
+# --- on the worker -------------------------------------------------------------------
+
+_ENGINES: dict[tuple[str, str], Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+_KEEP_ENGINES = 4  # lexicons a worker keeps voices for; each holds its own models
+
+
+def synthesize_remote(request: Request) -> Reply:
+    """The task: the clip from the cache folder if this worker sees it, else
+    synthesized with the worker's engine (and put there for the next one)."""
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    cache = ClipCache(Path(request.cache_folder))
+    engine = worker_engine(request.engine, request.pinyin)
+    version = engine.info.version
+    if version == request.engine_version:
+        entry = cache.get(request.key)
+        if entry is not None:
+            return Reply(read_pcm(entry), entry.boundaries, entry.notes, version, worker)
+    rendered = render_clip(engine, request.voice, request.segment)
+    if version == request.engine_version and cache.folder.is_dir():
+        with contextlib.suppress(AudiopaperError):  # read-only elsewhere: only return it
+            cache.put(request.key, rendered.pcm, PCM_RATE, rendered.boundaries, rendered.notes)
+    return Reply(rendered.pcm, rendered.boundaries, rendered.notes, version, worker)
+
+
+def worker_engine(name: str, pinyin: tuple[tuple[str, tuple[str, ...]], ...]) -> Engine:
+    """This worker's engine for a lexicon, made once and kept."""
+    from audiopaper.engines import registry
+
+    digest = hashlib.sha256(json.dumps(pinyin, ensure_ascii=False).encode()).hexdigest()
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get((name, digest))
+        if engine is None:
+            engine = registry.create(name)
+            if engine.info.takes_pinyin:
+                engine.set_pinyin_overrides({w: list(p) for w, p in pinyin})
+            if len(_ENGINES) >= _KEEP_ENGINES:
+                _ENGINES.pop(next(iter(_ENGINES)))
+            _ENGINES[(name, digest)] = engine
+        return engine
