@@ -133,6 +133,14 @@ def connect(address: str) -> Client:
         return client
 
 
+def disconnect(address: str) -> None:
+    """Close this process's client of ``address`` (before its cluster goes away)."""
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.pop(address, None)
+    if client is not None:
+        client.close()
+
+
 _CLIENTS: dict[str, Client] = {}
 _CLIENTS_LOCK = threading.Lock()
 

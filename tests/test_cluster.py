@@ -145,3 +145,12 @@ def run_cli(*args: str, block: str | None = None) -> subprocess.CompletedProcess
     return subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120
     )
+
+
+def test_cluster_bench_quick_mode_prints_its_table() -> None:
+    bench = Path(__file__).resolve().parents[1] / "bench" / "cluster_bench.py"
+    done = subprocess.run(
+        [sys.executable, str(bench), "--quick"], capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "segments/s" in done.stdout and "year of a daily paper h" in done.stdout
