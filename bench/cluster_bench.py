@@ -172,6 +172,14 @@ def _audio_seconds(clips: list) -> float:
     return sum(seen.values())
 
 
+def _load_line() -> str:
+    one, five, _fifteen = os.getloadavg()
+    return (
+        f"{os.cpu_count()} cores; load average {one:.1f} (1 min), {five:.1f} (5 min): "
+        "other work on the machine slows every case alike"
+    )
+
+
 def _report(
     rows: list[tuple[str, float, float]], segments: int, assembly: tuple[float, float]
 ) -> None:
