@@ -94,7 +94,6 @@ class Plan:
     segments: list[Segment]
     lexicon: Lexicon
     engines: dict[str, Engine] = field(default_factory=dict)
-    page_text: str = ""  # the page as read, kept with the edition
 
 
 @dataclass
@@ -139,7 +138,7 @@ def plan(options: BuildOptions) -> Plan:
     for engine in engines.values():
         if engine.info.takes_pinyin:
             engine.set_pinyin_overrides(lexicon.pinyin_overrides())
-    return Plan(edition, profile, segments, lexicon, engines, page_text=text)
+    return Plan(edition, profile, segments, lexicon, engines)
 
 
 def check_voices(profile: VoiceProfile, engines: dict[str, Engine], *, online: bool) -> None:

@@ -209,6 +209,10 @@ def rebuild(
     outcome = RebuildOutcome()
     with build_lock(options.out_dir, warn=reporter.note):
         candidates = find_candidates(options)
+        if options.cluster is not None:
+            from audiopaper.cluster import connect
+
+            connect(options.cluster)  # unreachable: say so once, not once per edition
         pending = options.out_dir / PENDING_NAME
         interrupted_before = pending.exists()
         pending.touch()
@@ -218,7 +222,8 @@ def rebuild(
                 tell(candidate.edition_id, None)
                 continue
             try:
-                result = build_holding_lock(build_options(options, candidate), reporter)
+                named = _Named(reporter, candidate.edition_id)
+                result = build_holding_lock(build_options(options, candidate), named)
             except AudiopaperError as exc:
                 outcome.failed.append((candidate.edition_id, exc))
                 tell(candidate.edition_id, exc)
@@ -233,6 +238,23 @@ def rebuild(
         with contextlib.suppress(OSError):
             pending.unlink()
     return outcome
+
+
+class _Named:
+    """Progress stages named after the edition they belong to."""
+
+    def __init__(self, reporter: Reporter, edition_id: str) -> None:
+        self.reporter = reporter
+        self.edition_id = edition_id
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        self.reporter.stage(f"{self.edition_id}: {name}", total)
+
+    def advance(self, amount: int = 1) -> None:
+        self.reporter.advance(amount)
+
+    def note(self, message: str) -> None:
+        self.reporter.note(f"{self.edition_id}: {message}")
 
 
 def _keep_new_inputs(options: RebuildOptions, candidate: Candidate) -> None:

@@ -1,11 +1,13 @@
 """What made an edition, kept in its folder so the edition can be made again later.
 
-``<edition>/source/`` holds the page as read (UTF-8, after decoding and cleaning), the
-voice profile's content, the per-edition lexicon's content (if one was given) and
-``sources.json``: paper, date, page format, audiopaper version, and each segment's clip
-cache key with the components it hashes, which a rebuild compares to say why a segment
-must be synthesized again. The shipped lexicon is not copied: a rebuild is how a fix to
-it reaches old editions. Every file is written atomically, before ``edition.json``.
+``<edition>/source/`` holds the pages under their own file names in ``pages/`` (a text
+page as read: decoded, cleaned, UTF-8), the voice profile's content, the per-edition
+lexicon's content (if one was given) and ``sources.json``: paper, date, page format,
+audiopaper version, and each segment's clip cache key with the components it hashes,
+which a rebuild compares to say why a segment must be synthesized again. Names are kept
+because readers use them (a ``.md`` suffix, a page number in the name). The shipped
+lexicon is not copied: a rebuild is how a fix to it reaches old editions. Every file is
+written atomically, before ``edition.json``.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from audiopaper.errors import InputError
 from audiopaper.fsutil import atomic_write_bytes, atomic_write_text
 
 if TYPE_CHECKING:
@@ -27,7 +30,7 @@ SOURCE_FOLDER = "source"
 RECORD_NAME = "sources.json"
 VOICE_NAME = "voice.toml"
 LEXICON_NAME = "lexicon.toml"
-PAGE_STEM = "page"
+PAGES_FOLDER = "pages"
 FORMAT_VERSION = 1
 
 
@@ -47,7 +50,7 @@ class KeptSources:
 
     paper: str
     date: dt.date
-    page_format: str  # "text" or "markdown", as detected when first built
+    page_format: str  # as asked for when built ("auto", "text", "markdown")
     pages: tuple[str, ...]
     voice_file: str
     voice_name: str  # the profile's name, for people reading the record
@@ -81,10 +84,10 @@ class KeptSources:
 
 @dataclass(frozen=True)
 class PageSource:
-    """A page as the build read it; ``suffix`` keeps the format detectable."""
+    """A page as the build read it, under its own file name."""
 
-    text: str
-    suffix: str
+    name: str
+    data: bytes
 
 
 def source_folder(edition_folder: Path) -> Path:
@@ -102,12 +105,9 @@ def keep_sources(
     ``record``'s file names are set here."""
     folder = source_folder(edition_folder)
     written: list[Path] = []
-    names = []
-    for number, page in enumerate(pages, start=1):
-        name = f"{PAGE_STEM}-{number}{page.suffix or '.txt'}"
-        atomic_write_text(folder / name, page.text)
-        written.append(folder / name)
-        names.append(name)
+    for page in pages:
+        atomic_write_bytes(folder / page.name, page.data)
+        written.append(folder / page.name)
     atomic_write_bytes(folder / VOICE_NAME, voice_toml)
     written.append(folder / VOICE_NAME)
     lexicon_file = None
@@ -115,27 +115,22 @@ def keep_sources(
         atomic_write_bytes(folder / LEXICON_NAME, lexicon_toml)
         written.append(folder / LEXICON_NAME)
         lexicon_file = LEXICON_NAME
-    _remove_others(folder, {p.name for p in written} | {RECORD_NAME})
-    final = KeptSources(
-        paper=record.paper,
-        date=record.date,
-        page_format=record.page_format,
-        pages=tuple(names),
+    _remove_others(folder, {*written, folder / RECORD_NAME})
+    final = replace(
+        record,
+        pages=tuple(page.name for page in pages),
         voice_file=VOICE_NAME,
-        voice_name=record.voice_name,
         lexicon_file=lexicon_file,
-        audiopaper_version=record.audiopaper_version,
-        segments=record.segments,
     )
     atomic_write_text(folder / RECORD_NAME, final.to_json())
     written.append(folder / RECORD_NAME)
     return written
 
 
-def _remove_others(folder: Path, keep: set[str]) -> None:
-    """A page or lexicon an earlier build kept and this one did not use."""
-    for path in folder.iterdir():
-        if path.is_file() and path.name not in keep and not path.name.startswith("."):
+def _remove_others(folder: Path, keep: set[Path]) -> None:
+    """Pages or a lexicon an earlier build kept and this one did not use."""
+    for path in folder.rglob("*"):
+        if path.is_file() and path not in keep and not path.name.startswith("."):
             path.unlink(missing_ok=True)
 
 
@@ -176,30 +171,55 @@ def keep_build_sources(
 ) -> list[Path]:
     """Keep what a build was made from (called just before ``edition.json``)."""
     from audiopaper import __version__
-    from audiopaper.parse import detect_format
 
     edition = the_plan.edition
     profile_path = the_plan.profile.path
     if profile_path is None:  # every loaded profile has one; a made-up one cannot be kept
         return []
-    page_format = detect_format(the_plan.page_text, options.input_format, options.input_path)
     record = KeptSources(
         paper=edition.paper,
         date=edition.date,
-        page_format=page_format,
+        page_format=options.input_format,
         pages=(),
         voice_file=VOICE_NAME,
         voice_name=the_plan.profile.name,
         lexicon_file=None,
         audiopaper_version=__version__,
         segments=tuple(
-            SegmentRecord(job.segment.source_text, job.segment.spoken_text, job.key, job.fields)
-            for job in jobs
+            SegmentRecord(segment.source_text, segment.spoken_text, job.key, job.fields)
+            for segment, job in zip(the_plan.segments, jobs, strict=True)
         ),
     )
-    page = PageSource(the_plan.page_text, ".md" if page_format == "markdown" else ".txt")
-    lexicon = Path(options.lexicon).read_bytes() if options.lexicon is not None else None
-    return keep_sources(edition_folder, record, [page], profile_path.read_bytes(), lexicon)
+    pages: list[PageSource] = []
+    for number, path in enumerate(_inputs(options), start=1):
+        page = _page_as_read(path)
+        if page.name in {p.name for p in pages}:  # two folders, one file name
+            page = PageSource(f"{PAGES_FOLDER}/{number}-{Path(path).name}", page.data)
+        pages.append(page)
+    lexicon = _read(options.lexicon) if options.lexicon is not None else None
+    return keep_sources(edition_folder, record, pages, _read(profile_path), lexicon)
+
+
+def _inputs(options: BuildOptions) -> list[Path]:
+    return [options.input_path]
+
+
+def _page_as_read(path: Path) -> PageSource:
+    """A text page decoded and cleaned as the build read it, stored as UTF-8."""
+    from audiopaper.read import read_text
+
+    name = Path(path).name.lstrip(".") or "page.txt"  # a dot name would look like a temp
+    return PageSource(f"{PAGES_FOLDER}/{name}", read_text(path).encode("utf-8"))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"cannot read {path} again to keep it with the edition: {exc.strerror or exc}",
+            hint="keep the voice profile and lexicon in place while a build runs",
+        ) from exc
 
 
 def keep_new_inputs(edition_folder: Path, voice_toml: bytes, lexicon_toml: bytes | None) -> None:
@@ -209,7 +229,5 @@ def keep_new_inputs(edition_folder: Path, voice_toml: bytes, lexicon_toml: bytes
     if kept is None:
         return
     folder = source_folder(edition_folder)
-    pages = [
-        PageSource((folder / name).read_text("utf-8"), Path(name).suffix) for name in kept.pages
-    ]
+    pages = [PageSource(name, (folder / name).read_bytes()) for name in kept.pages]
     keep_sources(edition_folder, kept, pages, voice_toml, lexicon_toml)

@@ -80,11 +80,8 @@ def test_an_edition_keeps_what_made_it(catalogue: Path) -> None:
     folder = catalogue / edition_id(2)
     kept = read_sources(folder)
     assert kept is not None
-    assert (kept.paper, kept.date, kept.page_format) == (
-        "江城晚报",
-        dt.date(2024, 1, 3),
-        "markdown",
-    )
+    assert (kept.paper, kept.date, kept.page_format) == ("江城晚报", dt.date(2024, 1, 3), "auto")
+    assert kept.pages == ("pages/page-2.md",)  # its own name: readers use it
     assert kept.audiopaper_version == __version__
     source = source_folder(folder)
     assert (source / kept.pages[0]).read_text("utf-8") == page(2)
@@ -114,7 +111,7 @@ def test_gb18030_page_is_kept_as_utf8(tmp_path: Path) -> None:
         "x",
     )
     files = keep_build_sources(tmp_path / "edition", options, the_plan, jobs)
-    kept_page = next(p for p in files if p.name.startswith("page-"))
+    kept_page = next(p for p in files if p.parent.name == "pages")
     assert kept_page.read_text("utf-8") == text
 
 
@@ -159,7 +156,7 @@ def test_one_word_fix_resynthesizes_exactly_the_segments_holding_it(
 
 
 def test_dry_run_names_text_and_voice_changes(out: Path) -> None:
-    kept = source_folder(out / edition_id(0)) / "page-1.md"
+    kept = kept_page(out, 0)
     kept.write_text(page(0).replace("打扫了楼道", "清扫了楼道"), encoding="utf-8")
     found = dry_run_all(RebuildOptions(out_dir=out, edition_ids=(edition_id(0),)))
     assert [(c.to_synthesize, c.reasons) for c in found.changes] == [(1, {"text": 1})]
@@ -176,7 +173,7 @@ def test_old_editions_are_left_alone_and_one_failure_stops_nothing(out: Path, fi
     old = out / edition_id(3)
     shutil.rmtree(source_folder(old))  # as built before editions kept their sources
     before = {p.name: p.read_bytes() for p in old.iterdir()}
-    broken = source_folder(out / edition_id(7)) / "page-1.md"
+    broken = kept_page(out, 7)
     broken.write_text("   \n", encoding="utf-8")
 
     done = rebuild(RebuildOptions(out_dir=out, everything=True, lexicon=fix))
@@ -198,7 +195,7 @@ def test_an_interrupted_rebuild_resumes(
         seen = 0
 
         def stage(self, name: str, total: int | None = None) -> None:
-            if name == "Synthesizing":
+            if name.endswith("Synthesizing"):
                 self.seen += 1
                 if self.seen == 2:
                     raise KeyboardInterrupt
@@ -263,3 +260,9 @@ def count_site_refreshes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(publish, "refresh_site", counting)
     return calls
+
+
+def kept_page(out: Path, number: int) -> Path:
+    kept = read_sources(out / edition_id(number))
+    assert kept is not None
+    return source_folder(out / edition_id(number)) / kept.pages[0]
