@@ -19,7 +19,7 @@ import json
 import os
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -159,7 +159,7 @@ def _request(job: Job, readings: tuple[Any, ...], cache: ClipCache) -> Request:
 
 def _run(
     client: Client, requests: dict[str, Request], cache: ClipCache
-) -> Any:  # Iterator[tuple[str, CachedClip]]
+) -> Iterator[tuple[str, CachedClip]]:
     """Submit every request, yield (key, cache entry) as each comes back; on an error or
     Ctrl-C the tasks not yet run are cancelled (finished clips are already cached)."""
     from distributed import as_completed

@@ -19,6 +19,10 @@ class AudiopaperError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[type[AudiopaperError], tuple[str, str | None]]:
+        # Pickled across processes (a cluster worker's error), the hint comes along.
+        return (type(self), (self.message, self.hint))
+
 
 class InputError(AudiopaperError):
     """The page (or an option) cannot be read or makes no sense."""
