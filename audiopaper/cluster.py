@@ -78,14 +78,17 @@ def cluster_synthesizer(address: str, pinyin: dict[str, list[str]]) -> Callable[
         progress: Callable[[Clip], None] | None = None,
         report: SynthesisReport | None = None,
         cached: dict[int, Clip] | None = None,
+        ready: Callable[[int, Clip], None] | None = None,
     ) -> list[Clip]:
         report = report if report is not None else SynthesisReport()
         clips = dict(cached) if cached is not None else cached_clips(jobs, cache)
         report.reused += len(clips)
-        for clip in clips.values():
-            report.notes.extend(clip.notes)
+        for index in sorted(clips):
+            report.notes.extend(clips[index].notes)
             if progress:
-                progress(clip)
+                progress(clips[index])
+            if ready:
+                ready(index, clips[index])
         by_key: dict[str, list[int]] = {}
         for index in (i for i in range(len(jobs)) if i not in clips):
             by_key.setdefault(jobs[index].key, []).append(index)
@@ -97,6 +100,8 @@ def cluster_synthesizer(address: str, pinyin: dict[str, list[str]]) -> Callable[
                 report.synthesized += 1
                 if progress:
                     progress(clips[index])
+                if ready:  # as soon as it exists: an encoder may start on it
+                    ready(index, clips[index])
         report.notes = list(dict.fromkeys(report.notes))
         return [clips[i] for i in range(len(jobs))]
 
