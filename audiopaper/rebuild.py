@@ -87,8 +87,13 @@ class RebuildOutcome:
 def find_candidates(options: RebuildOptions) -> list[Candidate]:
     """The editions asked for, oldest first; unknown ids are an input error."""
     from audiopaper.publish import list_episodes
-    from audiopaper.publish.registry import check_edition_id
+    from audiopaper.publish.registry import DB_NAME, check_edition_id
 
+    if not (options.out_dir / DB_NAME).is_file():
+        raise InputError(
+            f"{options.out_dir} holds no editions",
+            hint="give the folder editions were built into with --out",
+        )
     known = sorted(record.edition_id for record in list_episodes(options.out_dir))
     if options.everything:
         wanted = known
@@ -207,6 +212,7 @@ def rebuild(
     reporter = reporter or SilentReporter()
     tell = on_edition or (lambda _id, _result: None)
     outcome = RebuildOutcome()
+    find_candidates(options)  # before the lock, which would create a missing folder
     with build_lock(options.out_dir, warn=reporter.note):
         candidates = find_candidates(options)
         if options.cluster is not None:

@@ -122,6 +122,14 @@ def test_cluster_errors_are_one_line(tmp_path: Path) -> None:
     assert "dask scheduler" in unreachable.stderr  # the hint says how to start one
     assert "Traceback" not in unreachable.stderr
 
+    (out / "2024-06-01").mkdir(parents=True)
+    from audiopaper.publish.registry import DB_NAME
+
+    (out / DB_NAME).touch()  # an empty catalogue: the scheduler is asked before anything
+    rebuilt = run_cli("rebuild", "--all", "--out", str(out), "--cluster", "tcp://127.0.0.1:9")
+    assert rebuilt.returncode == 2
+    assert rebuilt.stderr.count("cannot reach the Dask scheduler") == 1
+
     no_dask = run_cli(
         "build", str(page), "--out", str(out), "--cluster", "tcp://127.0.0.1:9", block="distributed"
     )
