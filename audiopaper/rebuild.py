@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from audiopaper.synthesize import Job
 
 PENDING_NAME = ".rebuild-pending"  # in the output folder while a rebuild runs
-# Key components that are not the voice: the text, and what the engine is fed from it.
+# Key components reported as "voice" besides the voice's own fields (Voice.cache_fields).
 _SYNTHESIS_SETTINGS = ("engine_version", "pcm_rate")
 
 
