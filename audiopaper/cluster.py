@@ -54,6 +54,9 @@ class Request:
     segment: Segment
     pinyin: tuple[tuple[str, tuple[str, ...]], ...]  # the lexicon's forced readings
     cache_folder: str  # this machine's clip cache, used when the worker sees it too
+    # The model's intra-op threads here: the offline voice's last bit depends on it, so
+    # workers use the same and the audio matches a local build's, byte for byte.
+    threads: int | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ def _request(job: Job, readings: tuple[Any, ...], cache: ClipCache) -> Request:
         segment=job.segment,
         pinyin=readings if job.engine.info.takes_pinyin else (),
         cache_folder=str(cache.folder.resolve()),
+        threads=getattr(job.engine, "threads_per_job", None),
     )
 
 
@@ -226,7 +230,7 @@ def _as_error(exc: BaseException, request: Request) -> AudiopaperError:
 
 # --- on the worker -------------------------------------------------------------------
 
-_ENGINES: dict[tuple[str, str], Engine] = {}
+_ENGINES: dict[tuple[str, str, int | None], Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 _KEEP_ENGINES = 4  # lexicons a worker keeps voices for; each holds its own models
 
@@ -236,7 +240,7 @@ def synthesize_remote(request: Request) -> Reply:
     synthesized with the worker's engine (and put there for the next one)."""
     worker = f"{socket.gethostname()}:{os.getpid()}"
     cache = ClipCache(Path(request.cache_folder))
-    engine = worker_engine(request.engine, request.pinyin)
+    engine = worker_engine(request.engine, request.pinyin, request.threads)
     version = engine.info.version
     if version == request.engine_version:
         entry = cache.get(request.key)
@@ -249,18 +253,22 @@ def synthesize_remote(request: Request) -> Reply:
     return Reply(rendered.pcm, rendered.boundaries, rendered.notes, version, worker)
 
 
-def worker_engine(name: str, pinyin: tuple[tuple[str, tuple[str, ...]], ...]) -> Engine:
-    """This worker's engine for a lexicon, made once and kept."""
+def worker_engine(
+    name: str, pinyin: tuple[tuple[str, tuple[str, ...]], ...], threads: int | None = None
+) -> Engine:
+    """This worker's engine for a lexicon (and thread setting), made once and kept."""
     from audiopaper.engines import registry
 
     digest = hashlib.sha256(json.dumps(pinyin, ensure_ascii=False).encode()).hexdigest()
     with _ENGINES_LOCK:
-        engine = _ENGINES.get((name, digest))
+        engine = _ENGINES.get((name, digest, threads))
         if engine is None:
             engine = registry.create(name)
             if engine.info.takes_pinyin:
                 engine.set_pinyin_overrides({w: list(p) for w, p in pinyin})
+            if threads is not None and hasattr(engine, "threads_per_job"):
+                engine.threads_per_job = threads
             if len(_ENGINES) >= _KEEP_ENGINES:
                 _ENGINES.pop(next(iter(_ENGINES)))
-            _ENGINES[(name, digest)] = engine
+            _ENGINES[(name, digest, threads)] = engine
         return engine

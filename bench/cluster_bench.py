@@ -167,7 +167,16 @@ def _load_voice_on_every_worker(address: str, job: Job, pinyin: dict[str, list[s
     futures = [
         client.submit(
             synthesize_remote,
-            Request(f"w{n}", info.name, info.version, job.voice, warm, readings, "/nonexistent"),
+            Request(
+                f"w{n}",
+                info.name,
+                info.version,
+                job.voice,
+                warm,
+                readings,
+                "/nonexistent",
+                getattr(job.engine, "threads_per_job", None),
+            ),
             workers=[worker],
             allow_other_workers=False,
             pure=False,
