@@ -200,6 +200,7 @@ def rebuild(
 
 def _print_edition(edition_id: str, result: object) -> None:
     """One line per edition: data on stdout, failures on stderr."""
+    from audiopaper.pipeline import BuildResult
     from audiopaper.rebuild import (
         UNKNOWN_LINE,
         EditionChanges,
@@ -215,8 +216,8 @@ def _print_edition(edition_id: str, result: object) -> None:
             typer.echo(f"  hint: {result.hint}", err=True)
     elif isinstance(result, EditionChanges):
         typer.echo(f"{edition_id}\t{describe_changes(result)}")
-    else:
-        typer.echo(f"{edition_id}\t{describe_result(result)}")  # type: ignore[arg-type]
+    elif isinstance(result, BuildResult):
+        typer.echo(f"{edition_id}\t{describe_result(result)}")
 
 
 @app.command()
