@@ -108,6 +108,18 @@ def find_candidates(options: RebuildOptions) -> list[Candidate]:
     return [Candidate(i, read_sources(options.out_dir / i)) for i in wanted]
 
 
+def check_new_inputs(options: RebuildOptions) -> None:
+    """A bad --voice or --lexicon is one error up front, not one per edition."""
+    if options.voice is not None:
+        from audiopaper.profiles import load_profile
+
+        load_profile(options.voice)
+    if options.lexicon is not None:
+        from audiopaper.lexicon import read_entries
+
+        read_entries(options.lexicon)
+
+
 def build_options(options: RebuildOptions, candidate: Candidate) -> BuildOptions:
     """How to build an edition again from its kept sources."""
     from audiopaper.pipeline import BuildOptions
@@ -213,6 +225,7 @@ def rebuild(
     tell = on_edition or (lambda _id, _result: None)
     outcome = RebuildOutcome()
     find_candidates(options)  # before the lock, which would create a missing folder
+    check_new_inputs(options)
     with build_lock(options.out_dir, warn=reporter.note):
         candidates = find_candidates(options)
         if options.cluster is not None:
@@ -292,6 +305,7 @@ def dry_run_all(
     """:func:`changes` for every edition asked for; nothing is written."""
     tell = on_edition or (lambda _id, _result: None)
     outcome = DryRunOutcome()
+    check_new_inputs(options)
     for candidate in find_candidates(options):
         if candidate.sources is None:
             outcome.unknown.append(candidate.edition_id)

@@ -239,6 +239,23 @@ def test_cli_rebuild(out: Path) -> None:
     )
     assert usage.returncode == 1
     assert "give either edition ids or --all" in usage.stderr
+    bad_voice = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "audiopaper",
+            "rebuild",
+            "--all",
+            "--voice",
+            "nope",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert bad_voice.returncode == 1
+    assert bad_voice.stderr.count("unknown voice profile 'nope'") == 1
     unknown = subprocess.run(
         [sys.executable, "-m", "audiopaper", "rebuild", "1999-01-01", "--out", str(out)],
         capture_output=True,
