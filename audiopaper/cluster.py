@@ -174,7 +174,7 @@ def _run(
     from distributed import as_completed
 
     futures = {
-        client.submit(synthesize_remote, request, key=f"audiopaper-clip-{key}", pure=False): key
+        client.submit(synthesize_remote, request, key=task_key(key), pure=False): key
         for key, request in requests.items()
     }
     try:
@@ -190,6 +190,33 @@ def _run(
         with contextlib.suppress(Exception):
             client.cancel(list(futures))
         raise
+
+
+def task_key(clip_key: str) -> str:
+    """One task per clip: a segment asked for twice (by a prefetch and then its build, or
+    by two builds at once) is synthesized once."""
+    return f"audiopaper-clip-{clip_key}"
+
+
+def prefetch(
+    address: str, jobs: list[Job], pinyin: dict[str, list[str]], cache: ClipCache
+) -> list[Any]:
+    """Submit ``jobs`` now, below everything else in priority, and return the futures to
+    hold until their build asks for them: the workers synthesize the next edition while
+    this process assembles the current one."""
+    client = connect(address)
+    readings = tuple(sorted((w, tuple(p)) for w, p in pinyin.items()))
+    unique = {job.key: job for job in jobs}
+    return [
+        client.submit(
+            synthesize_remote,
+            _request(job, readings, cache),
+            key=task_key(key),
+            pure=False,
+            priority=-1,
+        )
+        for key, job in unique.items()
+    ]
 
 
 def _store(reply: Reply, request: Request, cache: ClipCache) -> CachedClip:

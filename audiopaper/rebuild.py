@@ -235,11 +235,15 @@ def rebuild(
         pending = options.out_dir / PENDING_NAME
         interrupted_before = pending.exists()
         pending.touch()
-        for candidate in candidates:
+        # On a cluster: futures of the next edition's segments, held until its build
+        # asks for the same tasks (dropping them would cancel the work).
+        prefetched: dict[str, list[object]] = {}
+        for index, candidate in enumerate(candidates):
             if candidate.sources is None:
                 outcome.unknown.append(candidate.edition_id)
                 tell(candidate.edition_id, None)
                 continue
+            prefetched.update(_prefetch_next(options, candidates[index + 1 :]))
             try:
                 named = _Named(reporter, candidate.edition_id)
                 result = build_holding_lock(build_options(options, candidate), named)
@@ -247,6 +251,8 @@ def rebuild(
                 outcome.failed.append((candidate.edition_id, exc))
                 tell(candidate.edition_id, exc)
                 continue
+            finally:
+                prefetched.pop(candidate.edition_id, None)
             if result.unchanged and (options.voice or options.lexicon):
                 _keep_new_inputs(options, candidate)
             outcome.rebuilt.append((candidate.edition_id, result))
@@ -257,6 +263,30 @@ def rebuild(
         with contextlib.suppress(OSError):
             pending.unlink()
     return outcome
+
+
+def _prefetch_next(options: RebuildOptions, rest: list[Candidate]) -> dict[str, list[object]]:
+    """On a cluster, the next rebuildable edition's missing segments go to the workers
+    now (at a lower priority), so they synthesize it while this process assembles the
+    current one. Whatever goes wrong here is left for that edition's own build to say."""
+    if options.cluster is None:
+        return {}
+    upcoming = next((c for c in rest if c.sources is not None), None)
+    if upcoming is None:
+        return {}
+    from audiopaper.cluster import prefetch
+    from audiopaper.pipeline import cache_for, dry_run
+
+    try:
+        built = build_options(options, upcoming)
+        run = dry_run(built)
+    except AudiopaperError:
+        return {}
+    missing = [job for index, job in enumerate(run.jobs) if index not in run.cached]
+    if run.unchanged or not missing:
+        return {}
+    pinyin = run.plan.lexicon.pinyin_overrides()
+    return {upcoming.edition_id: prefetch(options.cluster, missing, pinyin, cache_for(built))}
 
 
 class _Named:

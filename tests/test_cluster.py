@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -74,6 +75,59 @@ def test_build_and_rebuild_on_the_cluster_match_local_ones(cluster: str, tmp_pat
     holding = sum("单先生" in s.spoken_text for s in kept.segments)
     assert rebuilt.synthesized == holding == 3  # contents, headline, one sentence
     assert mp3(remote) == mp3(local)
+
+
+def test_a_cluster_rebuild_synthesizes_the_next_edition_ahead(cluster: str, tmp_path: Path) -> None:
+    """While one edition is assembled here, the workers already make the next one."""
+    from audiopaper.cluster import task_key
+
+    second = dt.date(2024, 6, 2)
+    pages = {
+        DATE: PAGE,
+        second: "# 江城晚报\n\n## 热心的单先生\n\n单先生今天又去帮忙。\n",
+    }
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    for date, text in pages.items():
+        page = make_page(tmp_path / date.isoformat(), text)
+        build(BuildOptions(input_path=page, out_dir=local, date=date))
+    shutil.copytree(local, remote)
+    fix = tmp_path / "fix.toml"
+    fix.write_text(FIX, encoding="utf-8")
+    watcher = distributed.Client(cluster, set_as_default=False)
+    seen: dict[str, set[str]] = {}
+
+    class WatchTheScheduler:
+        def stage(self, name: str, total: int | None = None) -> None:
+            tasks = watcher.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.tasks))
+            seen.setdefault(name, set(tasks))
+
+        def advance(self, amount: int = 1) -> None:
+            pass
+
+        def note(self, message: str) -> None:
+            pass
+
+    try:
+        rebuild(RebuildOptions(out_dir=local, everything=True, lexicon=fix))
+        rebuild(
+            RebuildOptions(out_dir=remote, everything=True, lexicon=fix, cluster=cluster),
+            WatchTheScheduler(),
+        )
+    finally:
+        watcher.close()
+    for date in pages:
+        edition = date.isoformat()
+        assert (remote / edition / f"{edition}.mp3").read_bytes() == (
+            local / edition / f"{edition}.mp3"
+        ).read_bytes()
+    first, then = (read_sources(remote / d.isoformat()) for d in pages)
+    assert first is not None and then is not None
+    own = {s.key for s in then.segments if "单先生" in s.spoken_text} - {
+        s.key for s in first.segments
+    }
+    assert own  # the second edition has segments of its own to make
+    before_its_build = seen[f"{second.isoformat()}: Reading and planning"]
+    assert {task_key(key) for key in own} <= before_its_build
 
 
 def test_a_worker_killed_mid_run_loses_no_segment(cluster: str, tmp_path: Path) -> None:
