@@ -1,0 +1,204 @@
+"""A PDF page's typed blocks, in reading order → its articles.
+
+The kinds are already decided by layout (``kinds.py``); this only groups them:
+
+- a headline cluster (kickers, headline, subtitles) opens an article — except one that no
+  body follows while the open article has a body but no headline: that is a headline
+  printed under its body, and it names that article;
+- a subhead inside an open article is a section subhead (``Paragraph(is_subhead=True)``);
+  with no article open it is a small headline;
+- bylines, captions and jump lines go to the open article; a body block whose first line is
+  not indented continues the paragraph the previous column ended (a paragraph running on
+  into the next column); body with no open article starts a headless one;
+- `本报讯(记者 X)` opening a paragraph gives the byline; `（下转3版）` / `（上接1版）` are
+  taken out of the text and remembered for joining (``continued.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from audiopaper.continued import PagedArticle, take_markers
+from audiopaper.models import Article, Paragraph
+from audiopaper.pdf.kinds import Kind, Typed
+
+_HEADING = (Kind.KICKER, Kind.HEADLINE, Kind.SUBTITLE)
+_SKIPPED = (Kind.RUNNING, Kind.MASTHEAD, Kind.PICTURE, Kind.CAPTION, Kind.JUMP)
+
+
+@dataclass
+class _Draft:
+    title: str | None = None
+    kicker: list[str] = field(default_factory=list)
+    subtitles: list[str] = field(default_factory=list)
+    byline: str | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    captions: list[str] = field(default_factory=list)
+    jump_to: int | None = None
+    continued_from: int | None = None
+    closed: bool = False
+
+    @property
+    def has_body(self) -> bool:
+        return any(not p.is_subhead for p in self.paragraphs)
+
+    def add(self, text: str, *, new: bool, subhead: bool = False) -> None:
+        text = text.strip()
+        if not text:
+            return
+        last = self.paragraphs[-1] if self.paragraphs else None
+        if not new and not subhead and last is not None and not last.is_subhead:
+            self.paragraphs[-1] = Paragraph(last.text + text)
+        else:
+            self.paragraphs.append(Paragraph(text, is_subhead=subhead))
+
+    def build(self, page: int | None, name: str | None) -> PagedArticle | None:
+        from audiopaper.parse.draft import title_from_body  # read-only helper
+
+        if not self.paragraphs and self.title is None:
+            return None
+        article = Article(
+            title=self.title or title_from_body(self.paragraphs),
+            paragraphs=tuple(self.paragraphs),
+            byline=self.byline,
+            kicker=tuple(self.kicker),
+            subtitles=tuple(self.subtitles),
+            captions=tuple(self.captions),
+            title_is_derived=self.title is None,
+        )
+        return PagedArticle(article, page, name, self.jump_to, self.continued_from)
+
+
+class _Assembler:
+    def __init__(self, typed: list[Typed]) -> None:
+        self.typed = typed
+        self.drafts: list[_Draft] = []
+        self.early_captions: list[str] = []
+
+    @property
+    def current(self) -> _Draft | None:
+        return self.drafts[-1] if self.drafts else None
+
+    def open_draft(self) -> _Draft:
+        current = self.current
+        if current is not None and not current.closed:
+            return current
+        return self.start()
+
+    def start(self) -> _Draft:
+        draft = _Draft()
+        self.drafts.append(draft)
+        return draft
+
+    def run(self) -> list[_Draft]:
+        index = 0
+        while index < len(self.typed):
+            kind = self.typed[index].kind
+            if kind in _HEADING:
+                index = self.take_heading(index)
+                continue
+            self.take(self.typed[index])
+            index += 1
+        if self.early_captions and self.drafts:
+            self.drafts[0].captions[:0] = self.early_captions
+        return self.drafts
+
+    def take_heading(self, start: int) -> int:
+        end = start
+        while end < len(self.typed) and self.typed[end].kind in (*_HEADING, Kind.PICTURE):
+            end += 1
+        cluster = [t for t in self.typed[start:end] if t.kind in _HEADING]
+        current = self.current
+        below_body = (
+            current is not None
+            and current.title is None
+            and current.has_body
+            and not self._body_follows(end)
+        )
+        draft = current if below_body and current is not None else self.start()
+        for item in cluster:
+            markers = take_markers(item.text)
+            draft.continued_from = draft.continued_from or markers.continued_from
+            if not markers.text:
+                continue
+            if item.kind is Kind.KICKER:
+                draft.kicker.append(markers.text)
+            elif item.kind is Kind.HEADLINE and draft.title is None:
+                draft.title = markers.text
+            else:
+                draft.subtitles.append(markers.text)
+        if below_body:
+            draft.closed = True
+        return end
+
+    def _body_follows(self, start: int) -> bool:
+        for item in self.typed[start:]:
+            if item.kind in _SKIPPED:
+                continue
+            return item.kind in (Kind.BODY, Kind.BYLINE, Kind.SUBHEAD)
+        return False
+
+    def take(self, item: Typed) -> None:
+        kind = item.kind
+        if kind in (Kind.RUNNING, Kind.MASTHEAD, Kind.PICTURE):
+            return
+        if kind is Kind.CAPTION:
+            self.take_caption(item.text)
+        elif kind is Kind.JUMP:
+            self.take_jump(item.text)
+        elif kind is Kind.BYLINE:
+            draft = self.open_draft()
+            draft.byline = draft.byline or " ".join(ln.text for ln in item.block.lines)
+        elif kind is Kind.SUBHEAD:
+            self.take_subhead(item.text)
+        else:
+            self.take_body(item)
+
+    def take_caption(self, text: str) -> None:
+        if self.current is None:
+            self.early_captions.append(text)
+        else:
+            self.current.captions.append(text)
+
+    def take_jump(self, text: str) -> None:
+        markers = take_markers(text)
+        current = self.current
+        if markers.continued_from is not None:
+            draft = current if current is not None and not current.has_body else self.start()
+            draft.continued_from = markers.continued_from
+        if markers.jump_to is not None and current is not None:
+            current.jump_to = markers.jump_to
+            current.closed = True
+
+    def take_subhead(self, text: str) -> None:
+        current = self.current
+        if current is not None and not current.closed and current.has_body:
+            current.add(text, new=True, subhead=True)
+        else:
+            draft = self.start()
+            draft.title = text
+
+    def take_body(self, item: Typed) -> None:
+        from audiopaper.parse import bylines  # read-only use of the dateline recognizer
+
+        for text, new in item.block.paragraphs():
+            markers = take_markers(text)
+            draft = self.open_draft()
+            if markers.continued_from is not None:
+                if draft.has_body:
+                    draft = self.start()
+                draft.continued_from = markers.continued_from
+            byline, body, _ = bylines.split_dateline(markers.text)
+            if byline and draft.has_body:
+                draft = self.start()
+            draft.byline = draft.byline or byline
+            draft.add(body, new=new or not draft.paragraphs)
+            if markers.jump_to is not None:
+                draft.jump_to = markers.jump_to
+                draft.closed = True
+
+
+def page_articles(typed: list[Typed], page: int | None, name: str | None) -> list[PagedArticle]:
+    drafts = _Assembler(typed).run()
+    built = (draft.build(page, name) for draft in drafts)
+    return [article for article in built if article is not None]

@@ -1,0 +1,316 @@
+"""Glyphs → lines → blocks, in reading order.
+
+- A **line** is a run of glyphs of one type size on one baseline; a gap wider than most of a
+  character (a column gutter) ends it.
+- A **block** is a column run of lines in one style (size, weight, font) stacked at the
+  page's line spacing: a headline, a byline, the part of an article's body in one column, a
+  caption. Pictures (photos) are blocks with no text: they steer the reading order.
+- **Reading order** is a recursive XY cut: a group of blocks is split at the widest set of
+  clear vertical gutters first (columns and side-by-side articles read left to right), and
+  else at clear horizontal bands (top to bottom); a group that no clear line splits reads
+  top to bottom. A headline spanning its article's columns therefore comes before them,
+  and one printed under its body (across the body's gutters) after it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from audiopaper.pdf.glyphs import Glyph, Picture
+
+GUTTER_SHARE = 0.8  # a horizontal gap wider than this share of the type size ends a line
+SAME_SIZE = 0.06  # sizes closer than this share are one style
+LINE_GAP = 0.9  # a vertical gap up to this share of the type size keeps lines in one block
+INDENT_EMS = 2.6  # a first-line indent (two characters) stays in its paragraph's block
+PARAGRAPH_INDENT_EMS = 1.2  # a line indented this much more than its block starts a paragraph
+SHORT_LINE_EMS = 1.0  # a line ending this far short of its block's right edge ends a paragraph
+SENTENCE_ENDS = "。！？!?…”’」』）)"  # ...when it ends a sentence, too
+STACK_RATIO = 1.25  # type this much larger than the body is a heading: never stacked
+STACK_GAP = 1.6  # body sizes of space between blocks stacked in one column
+TIE = 2.0  # points: a vertical gutter this close to the widest band still wins
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    bold: bool
+    font: str
+
+
+@dataclass(frozen=True)
+class Block:
+    lines: tuple[TextLine, ...]  # empty for a picture
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def is_picture(self) -> bool:
+        return not self.lines
+
+    @property
+    def size(self) -> float:
+        return self.lines[0].size if self.lines else 0.0
+
+    @property
+    def bold(self) -> bool:
+        return bool(self.lines) and self.lines[0].bold
+
+    @property
+    def font(self) -> str:
+        return self.lines[0].font if self.lines else ""
+
+    @property
+    def text(self) -> str:
+        return join_lines(line.text for line in self.lines)
+
+    @property
+    def chars(self) -> int:
+        return sum(len(line.text) for line in self.lines)
+
+    def paragraphs(self) -> list[tuple[str, bool]]:
+        """(text, starts a new paragraph) for each paragraph of the block, from indents and
+        short last lines."""
+        result: list[tuple[list[str], bool]] = []
+        starts_new = False
+        for index, line in enumerate(self.lines):
+            indented = line.x0 - self.x0 >= PARAGRAPH_INDENT_EMS * line.size
+            previous = self.lines[index - 1] if index else None
+            ended = (
+                previous is not None
+                and self.x1 - previous.x1 >= SHORT_LINE_EMS * line.size
+                and previous.text.rstrip()[-1:] in SENTENCE_ENDS
+            )
+            if index == 0:
+                starts_new = indented
+                result.append(([line.text], starts_new))
+            elif indented or ended:
+                result.append(([line.text], True))
+            else:
+                result[-1][0].append(line.text)
+        return [(join_lines(texts), new) for texts, new in result]
+
+
+def join_lines(texts: Iterable[str]) -> str:
+    """Chinese lines join without a space; Latin words broken across lines get one back."""
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if out and text and out[-1].isascii() and out[-1].isalpha() and text[0].isascii():
+            out += " "
+        out += text
+    return out
+
+
+def lines_of(glyphs: Sequence[Glyph]) -> list[TextLine]:
+    """Group glyphs into lines: one size, one baseline, no gutter-wide gap."""
+    ordered = sorted(glyphs, key=lambda g: (g.size, round(g.bottom, 1), g.x0))
+    rows: list[list[Glyph]] = []
+    for glyph in ordered:
+        row = rows[-1] if rows else None
+        if (
+            row is not None
+            and row[0].size == glyph.size
+            and abs(row[0].bottom - glyph.bottom) <= 0.3 * glyph.size
+        ):
+            row.append(glyph)
+        else:
+            rows.append([glyph])
+    lines: list[TextLine] = []
+    for row in rows:
+        row.sort(key=lambda g: g.x0)
+        start = 0
+        for index in range(1, len(row) + 1):
+            if index == len(row) or row[index].x0 - row[index - 1].x1 > GUTTER_SHARE * row[0].size:
+                line = _line(row[start:index])
+                if line is not None:
+                    lines.append(line)
+                start = index
+    return lines
+
+
+def _line(glyphs: list[Glyph]) -> TextLine | None:
+    text = "".join(g.text for g in glyphs)
+    if not text.strip():
+        return None
+    visible = [g for g in glyphs if not g.text.isspace()]
+    bold = sum(1 for g in visible if g.bold) * 2 > len(visible)
+    return TextLine(
+        " ".join(text.split()),
+        min(g.x0 for g in visible),
+        min(g.top for g in visible),
+        max(g.x1 for g in visible),
+        max(g.bottom for g in visible),
+        glyphs[0].size,
+        bold,
+        visible[0].font,
+    )
+
+
+def blocks_of(lines: Sequence[TextLine], pictures: Sequence[Picture] = ()) -> list[Block]:
+    """Stack lines of one style into column blocks; pictures become empty blocks."""
+    open_blocks: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda ln: (ln.top, ln.x0)):
+        home = _block_for(open_blocks, line)
+        if home is None:
+            open_blocks.append([line])
+        else:
+            home.append(line)
+    blocks = [_block(group) for group in open_blocks]
+    blocks += [Block((), p.x0, p.top, p.x1, p.bottom) for p in pictures]
+    return blocks
+
+
+def _block_for(open_blocks: list[list[TextLine]], line: TextLine) -> list[TextLine] | None:
+    best: list[TextLine] | None = None
+    best_gap = float("inf")
+    for group in reversed(open_blocks[-40:]):  # only recent blocks can sit right above
+        last = group[-1]
+        gap = line.top - last.bottom
+        if not (-0.2 * line.size <= gap <= LINE_GAP * line.size) or gap >= best_gap:
+            continue
+        if _same_style(last, line) and _aligned(group, line):
+            best, best_gap = group, gap
+    return best
+
+
+def _same_style(a: TextLine, b: TextLine) -> bool:
+    return abs(a.size - b.size) <= SAME_SIZE * max(a.size, b.size) and a.bold == b.bold
+
+
+def _aligned(group: list[TextLine], line: TextLine) -> bool:
+    left = min(ln.x0 for ln in group)
+    right = max(ln.x1 for ln in group)
+    overlap = min(right, line.x1) - max(left, line.x0)
+    if overlap <= 0:
+        return False
+    indent = INDENT_EMS * line.size
+    starts_together = abs(line.x0 - left) <= indent
+    centred = overlap >= 0.6 * min(right - left, line.x1 - line.x0)
+    return starts_together or (centred and line.size > group[0].size * 0.99 and len(group) < 4)
+
+
+def _block(lines: list[TextLine]) -> Block:
+    return Block(
+        tuple(lines),
+        min(ln.x0 for ln in lines),
+        min(ln.top for ln in lines),
+        max(ln.x1 for ln in lines),
+        max(ln.bottom for ln in lines),
+    )
+
+
+def reading_order(blocks: Sequence[Block]) -> list[Block]:
+    """Recursive XY cut over column stacks, at the widest clear gap first."""
+    body = body_size(blocks)
+    stacks = _stacks(blocks, body)
+    return [block for stack in _order(stacks) for block in stack.lines_or_blocks]
+
+
+@dataclass(frozen=True)
+class _Stack:
+    """Blocks in text type stacked down one column (body, subheads, byline, a caption):
+    cut as one, so a band that ends a column's subhead cannot split the column's flow."""
+
+    lines_or_blocks: tuple[Block, ...]
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+def _stacks(blocks: Sequence[Block], body: float) -> list[_Stack]:
+    groups: list[list[Block]] = []
+    for block in sorted(blocks, key=lambda b: (b.top, b.x0)):
+        home = next((g for g in reversed(groups) if _stacks_on(g[-1], block, body)), None)
+        if home is None:
+            groups.append([block])
+        else:
+            home.append(block)
+    return [
+        _Stack(
+            tuple(g),
+            min(b.x0 for b in g),
+            min(b.top for b in g),
+            max(b.x1 for b in g),
+            max(b.bottom for b in g),
+        )
+        for g in groups
+    ]
+
+
+def _stacks_on(above: Block, block: Block, body: float) -> bool:
+    if above.is_picture or block.is_picture:
+        return False
+    if max(above.size, block.size) >= STACK_RATIO * body:
+        return False
+    gap = block.top - above.bottom
+    overlap = min(above.x1, block.x1) - max(above.x0, block.x0)
+    narrower = min(above.x1 - above.x0, block.x1 - block.x0)
+    return 0 <= gap <= STACK_GAP * body and overlap >= 0.7 * narrower
+
+
+def _order(items: list[_Stack]) -> list[_Stack]:
+    if len(items) <= 1:
+        return items
+    vertical = _widest_gap(items, lambda b: (b.x0, b.x1))
+    horizontal = _widest_gap(items, lambda b: (b.top, b.bottom))
+    if vertical is None and horizontal is None:
+        return sorted(items, key=lambda b: (b.top, b.x0))
+    if horizontal is None or (vertical is not None and vertical[0] >= horizontal[0] - TIE):
+        assert vertical is not None
+        first = [b for b in items if b.x1 <= vertical[1]]
+    else:
+        first = [b for b in items if b.bottom <= horizontal[1]]
+    rest = [b for b in items if b not in first]
+    return _order(first) + _order(rest)
+
+
+def _widest_gap(
+    items: list[_Stack], span: Callable[[_Stack], tuple[float, float]]
+) -> tuple[float, float] | None:
+    """(width, where it starts) of the widest clear gap along one axis, if there is one."""
+    ordered = sorted(items, key=span)
+    reach = span(ordered[0])[1]
+    best: tuple[float, float] | None = None
+    for block in ordered[1:]:
+        start, end = span(block)
+        if start >= reach - 0.5 and (best is None or start - reach > best[0]):
+            best = (start - reach, reach + 0.01)
+        reach = max(reach, end)
+    return best
+
+
+def body_size(blocks: Sequence[Block]) -> float:
+    """The type size that carries most characters (bold type aside)."""
+    sizes: Counter[float] = Counter()
+    for block in blocks:
+        if block.lines and not block.bold:
+            sizes[round(block.size, 1)] += block.chars
+    if not sizes:
+        sizes.update({round(b.size, 1): b.chars for b in blocks if b.lines})
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def page_blocks(glyphs: Sequence[Glyph], pictures: Sequence[Picture]) -> list[Block]:
+    """A page's blocks in reading order."""
+    return reading_order(blocks_of(lines_of(glyphs), pictures))
+
+
+__all__ = [
+    "Block",
+    "TextLine",
+    "blocks_of",
+    "join_lines",
+    "lines_of",
+    "page_blocks",
+    "reading_order",
+]
