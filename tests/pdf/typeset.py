@@ -115,11 +115,22 @@ def column_width(spec_columns: int) -> float:
     return (PAGE_W - 2 * MARGIN - (spec_columns - 1) * GUTTER) / spec_columns
 
 
-def _text(c: object, x: float, top: float, text: str, size: float, *, bold: bool = False) -> None:
+def _text(
+    c: object,
+    x: float,
+    top: float,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    justify_to: float | None = None,
+) -> None:
     """Draw one line whose top is ``top`` points below the page's top edge."""
     c.saveState()  # type: ignore[attr-defined]
     t = c.beginText(x, PAGE_H - top - size * 0.88)  # type: ignore[attr-defined]
     t.setFont(FONT, size)
+    if justify_to is not None and len(text) > 1:  # full lines are set flush, as printed
+        t.setCharSpace(max(0.0, (justify_to - width_of(text, size)) / (len(text) - 1)))
     if bold:
         c.setLineWidth(size / 30)  # type: ignore[attr-defined]
         t.setTextRenderMode(2)  # fill, then stroke: a darker, bolder face
@@ -228,7 +239,8 @@ def _flow_body(
                 offset = width - width_of(piece, size)
             else:
                 offset = indent if number == 0 else 0.0
-            _text(c, x + offset, y, piece, size, bold=bold)
+            flush = number < len(pieces) - 1 and indent >= 0
+            _text(c, x + offset, y, piece, size, bold=bold, justify_to=width - offset if flush else None)
             y += step
             lowest = max(lowest, y)
     return lowest
