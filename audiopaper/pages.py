@@ -223,6 +223,4 @@ def _combine(
     edition_date = (
         date or next((p.date for p in ordered if p.date), None) or date_in_file_name(first.name)
     )
-    return PageEdition(
-        Edition(edition_paper, edition_date or today, articles, first), tuple(notes)
-    )
+    return PageEdition(Edition(edition_paper, edition_date or today, articles, first), tuple(notes))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from audiopaper.continued import PagedArticle
 from audiopaper.pdf import articles as _articles
-from audiopaper.pdf.glyphs import MAX_PAGES, is_pdf, read_glyphs
+from audiopaper.pdf.glyphs import MAX_PAGES, RawPage, is_pdf, read_glyphs
 from audiopaper.pdf.kinds import Kind, PageFacts, Typed, classify, repeated_edges
 from audiopaper.pdf.layout import Block, page_blocks
 
@@ -48,7 +48,7 @@ class PdfPage:
 
 def read_pdf(paths: Sequence[Path], *, max_pages: int = MAX_PAGES) -> list[PdfPage]:
     """Read and type every page of ``paths`` (raises ``InputError`` naming a bad page)."""
-    raw_pages = []
+    raw_pages: list[RawPage] = []
     for path in paths:
         raw_pages += read_glyphs(Path(path), max_pages=max_pages - len(raw_pages))
     laid_out: list[tuple[float, list[Block]]] = [

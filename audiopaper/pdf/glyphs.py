@@ -236,9 +236,10 @@ class _GlyphDevice:
             def render_char(self, matrix: Any, font: Any, fontsize: float, *rest: Any) -> float:
                 from pdfminer.layout import LTChar
 
-                self.cur_item = _Sink()
+                sink = _Sink()
+                self.cur_item = sink  # type: ignore[assignment]
                 advance: float = super().render_char(matrix, font, fontsize, *rest)
-                char = self.cur_item.item
+                char = sink.item
                 if isinstance(char, LTChar) and self.render_mode != 3:  # 3: invisible text
                     self._keep(char)
                 return advance
@@ -262,7 +263,9 @@ class _GlyphDevice:
                 x0, y0, x1, y1 = _image_box(self.ctm)
                 self.pictures.append(Picture(x0, self.height - y1, x1, self.height - y0))
 
-            def paint_path(self, gstate: Any, stroke: Any, fill: Any, evenodd: Any, path: Any) -> None:
+            def paint_path(
+                self, gstate: Any, stroke: Any, fill: Any, evenodd: Any, path: Any
+            ) -> None:
                 pass  # rules and boxes are not needed to read the page
 
             def begin_figure(self, name: Any, bbox: Any, matrix: Any) -> None:

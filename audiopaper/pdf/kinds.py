@@ -42,7 +42,9 @@ CAPTION_REACH = 1.8  # line heights under a picture where its caption starts
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 PAPER_NAME = re.compile(rf"^[{_CJK}]{{2,8}}(?:日报|晚报|晨报|时报|周报|都市报|商报|导报|新闻|报)$")
-_PAGE_NO = re.compile(r"第\s*(?P<n>[0-9一二三四五六七八九十]{1,4})\s*版|(?<![0-9])(?P<m>[A-Z]?\d{1,3})\s*版")
+_PAGE_NO = re.compile(
+    r"第\s*(?P<n>[0-9一二三四五六七八九十]{1,4})\s*版|(?<![0-9])(?P<m>[A-Z]?\d{1,3})\s*版"
+)
 _SECTION = re.compile(rf"^[{_CJK}·]{{2,8}}$")
 _DIGITS = re.compile(r"\d+")
 _NOT_SECTION = re.compile(r"星期|周[一二三四五六日天]|农历|编辑|责编|版式|美编|校对|热线|电话|出版")
@@ -164,11 +166,12 @@ def _mark_captions(blocks: Sequence[Block], body: float, kinds: list[Kind | None
     for index, block in enumerate(blocks):
         if kinds[index] is not None:
             continue
-        if block.size <= CAPTION_RATIO * body:
+        if block.size <= CAPTION_RATIO * body or (
+            block.size <= body * 1.02
+            and any(_under(p, block) for p in pictures)
+            and (block.font != body_font or block.size < body)
+        ):
             kinds[index] = Kind.CAPTION
-        elif block.size <= body * 1.02 and any(_under(p, block) for p in pictures):
-            if block.font != body_font or block.size < body:
-                kinds[index] = Kind.CAPTION
 
 
 def _body_font(blocks: Sequence[Block], body: float) -> str:
@@ -186,7 +189,9 @@ def _under(picture: Block, block: Block) -> bool:
 
 
 def _is_heading(block: Block, body: float) -> bool:
-    return block.size >= HEADLINE_RATIO * body or (block.bold and block.size >= HEADING_RATIO * body)
+    return block.size >= HEADLINE_RATIO * body or (
+        block.bold and block.size >= HEADING_RATIO * body
+    )
 
 
 def _mark_headings(blocks: Sequence[Block], body: float, kinds: list[Kind | None]) -> None:
@@ -198,9 +203,7 @@ def _mark_headings(blocks: Sequence[Block], body: float, kinds: list[Kind | None
             index += 1
             continue
         end = index
-        while end < len(blocks) and (
-            kinds[end] in (None,) and _is_heading(blocks[end], body)
-        ):
+        while end < len(blocks) and (kinds[end] in (None,) and _is_heading(blocks[end], body)):
             end += 1
         _name_cluster(blocks, body, kinds, index, end)
         index = end

@@ -7,8 +7,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # typeset.py, editions.py
 
-from editions import THREE_PAGES  # noqa: E402
-from typeset import typeset  # noqa: E402
+from editions import THREE_PAGES
+from typeset import typeset
 
 
 @pytest.fixture(scope="session")

@@ -181,7 +181,9 @@ TINY = [
         "城事",
         (
             (
-                Story(headline="街角书屋开门", byline="本报记者 唐蕾", paragraphs=("书屋免费开放。",)),
+                Story(
+                    headline="街角书屋开门", byline="本报记者 唐蕾", paragraphs=("书屋免费开放。",)
+                ),
                 Region(0, 2, 0, 200),
             ),
         ),

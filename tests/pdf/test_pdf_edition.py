@@ -41,7 +41,17 @@ def test_the_typeset_articles_come_back_exactly(three_pages: Path) -> None:
 def test_captions_running_heads_and_jump_lines_are_never_read(three_pages: Path) -> None:
     edition = read(three_pages).edition
     text = "\n".join(p.text for a in edition.articles for p in a.paragraphs)
-    for never in ("摄", "资料图片", "第1版", "要闻", "本版编辑", "新闻热线", "第8123期", "下转", "上接"):
+    for never in (
+        "摄",
+        "资料图片",
+        "第1版",
+        "要闻",
+        "本版编辑",
+        "新闻热线",
+        "第8123期",
+        "下转",
+        "上接",
+    ):
         assert never not in text, never
     assert "星期一" not in text
 
@@ -62,7 +72,8 @@ def test_a_glob_reads_the_same_edition(three_pages: Path) -> None:
 def test_the_table_of_contents_goes_page_by_page(three_pages: Path) -> None:
     opening = edition_script(read(three_pages).edition)[1].text
     assert opening == (
-        "本期共有8篇报道。第一版 要闻：滨河大桥今日正式通车；老街菜场完成改造；夜间公交线路再添三条。"
+        "本期共有8篇报道。"
+        "第一版 要闻：滨河大桥今日正式通车；老街菜场完成改造；夜间公交线路再添三条。"
         "第二版 城事：社区食堂开到家门口；暑期托管班开始报名；让城市慢下来。"
         "第三版 经济：本地茶叶出口创新高；工业园区新增两家科技企业。"
     )
@@ -91,7 +102,10 @@ def test_a_continuation_on_a_text_page_joins_a_pdf_article(
     assert titles[0] == (1, BRIDGE.headline)
     assert titles[-1] == (3, "本地茶叶出口创新高")
     assert "滨河大桥今日通车" not in [t for _, t in titles]
-    assert result.edition.articles[0].paragraphs[-1].text == "据介绍，大桥通车后，两岸交通压力将明显减轻。"
+    assert (
+        result.edition.articles[0].paragraphs[-1].text
+        == "据介绍，大桥通车后，两岸交通压力将明显减轻。"
+    )
     assert result.notes == ()
 
 

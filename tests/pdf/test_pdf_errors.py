@@ -121,7 +121,6 @@ def test_plan_json_gives_each_article_its_page(three_pages: Path) -> None:
     assert {"title", "subtitles", "byline", "captions", "segments"} <= set(articles[0])
 
 
-
 def test_private_use_characters_are_refused_by_page() -> None:
     """A page whose text decodes to private-use code points (fonts exported without a
     real character map) is an error naming the page, as `(cid:N)` glyphs are."""

@@ -235,12 +235,19 @@ def _flow_body(
                     raise ValueError(f"story {story.headline!r} does not fit its region")
                 x, width = columns[col]
                 y = top
-            if indent < 0:
-                offset = width - width_of(piece, size)
-            else:
-                offset = indent if number == 0 else 0.0
+            offset = width - width_of(piece, size) if indent < 0 else 0.0
+            if indent >= 0 and number == 0:
+                offset = indent
             flush = number < len(pieces) - 1 and indent >= 0
-            _text(c, x + offset, y, piece, size, bold=bold, justify_to=width - offset if flush else None)
+            _text(
+                c,
+                x + offset,
+                y,
+                piece,
+                size,
+                bold=bold,
+                justify_to=width - offset if flush else None,
+            )
             y += step
             lowest = max(lowest, y)
     return lowest
