@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from audiopaper.pdf.glyphs import Glyph, Picture
 
+WORD_GAP = 0.2  # a gap this share of the type size between Latin glyphs is a word space
 GUTTER_SHARE = 0.8  # a horizontal gap wider than this share of the type size ends a line
 SAME_SIZE = 0.06  # sizes closer than this share are one style
 LINE_GAP = 0.9  # a vertical gap up to this share of the type size keeps lines in one block
@@ -138,7 +139,7 @@ def lines_of(glyphs: Sequence[Glyph]) -> list[TextLine]:
 
 
 def _line(glyphs: list[Glyph]) -> TextLine | None:
-    text = "".join(g.text for g in glyphs)
+    text = _glyph_text(glyphs)
     if not text.strip():
         return None
     visible = [g for g in glyphs if not g.text.isspace()]
@@ -153,6 +154,28 @@ def _line(glyphs: list[Glyph]) -> TextLine | None:
         bold,
         visible[0].font,
     )
+
+
+def _glyph_text(glyphs: list[Glyph]) -> str:
+    """The line's text; a word space the PDF made by moving the pen (no space glyph) is put
+    back between Latin letters or digits, never between Chinese characters."""
+    parts: list[str] = []
+    previous: Glyph | None = None
+    for glyph in glyphs:
+        if (
+            previous is not None
+            and glyph.x0 - previous.x1 > WORD_GAP * glyph.size
+            and _latin(previous.text[-1:])
+            and _latin(glyph.text[:1])
+        ):
+            parts.append(" ")
+        parts.append(glyph.text)
+        previous = glyph
+    return "".join(parts)
+
+
+def _latin(char: str) -> bool:
+    return bool(char) and char.isascii() and not char.isspace()
 
 
 def blocks_of(lines: Sequence[TextLine], pictures: Sequence[Picture] = ()) -> list[Block]:
