@@ -97,7 +97,7 @@ class _Assembler:
             if kind in _HEADING:
                 index = self.take_heading(index)
                 continue
-            self.take(self.typed[index])
+            self.take(self.typed[index], self._next_content(index + 1))
             index += 1
         if self.early_captions and self.drafts:
             self.drafts[0].captions[:0] = self.early_captions
@@ -138,7 +138,10 @@ class _Assembler:
             return item.kind in (Kind.BODY, Kind.BYLINE, Kind.SUBHEAD)
         return False
 
-    def take(self, item: Typed) -> None:
+    def _next_content(self, start: int) -> Typed | None:
+        return next((t for t in self.typed[start:] if t.kind not in _SKIPPED), None)
+
+    def take(self, item: Typed, following: Typed | None = None) -> None:
         kind = item.kind
         if kind in (Kind.RUNNING, Kind.MASTHEAD, Kind.PICTURE):
             return
@@ -150,7 +153,7 @@ class _Assembler:
             draft = self.open_draft()
             draft.byline = draft.byline or " ".join(ln.text for ln in item.block.lines)
         elif kind is Kind.SUBHEAD:
-            self.take_subhead(item.text)
+            self.take_subhead(item.text, _brings_byline(following))
         else:
             self.take_body(item)
 
@@ -170,9 +173,11 @@ class _Assembler:
             current.jump_to = markers.jump_to
             current.closed = True
 
-    def take_subhead(self, text: str) -> None:
+    def take_subhead(self, text: str, byline_follows: bool) -> None:
+        """A subhead of the open article — unless a byline or `本报讯(…)` follows it: then it
+        is the small bold headline of a brief."""
         current = self.current
-        if current is not None and not current.closed and current.has_body:
+        if current is not None and not current.closed and current.has_body and not byline_follows:
             current.add(text, new=True, subhead=True)
         else:
             draft = self.start()
@@ -188,6 +193,9 @@ class _Assembler:
                 if draft.has_body:
                     draft = self.start()
                 draft.continued_from = markers.continued_from
+            if not draft.paragraphs and bylines.standalone_byline(markers.text):
+                draft.byline = draft.byline or bylines.standalone_byline(markers.text)
+                continue  # a byline set in body type, on its own line above the body
             byline, body, _ = bylines.split_dateline(markers.text)
             if byline and draft.has_body:
                 draft = self.start()
@@ -196,6 +204,16 @@ class _Assembler:
             if markers.jump_to is not None:
                 draft.jump_to = markers.jump_to
                 draft.closed = True
+
+
+def _brings_byline(item: Typed | None) -> bool:
+    from audiopaper.parse import bylines  # read-only use of the dateline recognizer
+
+    if item is None:
+        return False
+    return item.kind is Kind.BYLINE or (
+        item.kind is Kind.BODY and bylines.starts_with_dateline(item.text)
+    )
 
 
 def page_articles(typed: list[Typed], page: int | None, name: str | None) -> list[PagedArticle]:

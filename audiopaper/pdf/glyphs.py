@@ -217,11 +217,13 @@ class _GlyphDevice:
                 super().__init__(rsrcmgr, pageno=1, laparams=None)
                 self.render_mode = 0
                 self.glyphs: list[Glyph] = []
+                self.hidden: list[Glyph] = []
                 self.pictures: list[Picture] = []
                 self.height = 0.0
 
             def begin(self) -> None:
                 self.glyphs = []
+                self.hidden = []
                 self.pictures = []
 
             def begin_page(self, page: Any, ctm: Any) -> None:
@@ -240,13 +242,16 @@ class _GlyphDevice:
                 self.cur_item = sink  # type: ignore[assignment]
                 advance: float = super().render_char(matrix, font, fontsize, *rest)
                 char = sink.item
-                if isinstance(char, LTChar) and self.render_mode != 3:  # 3: invisible text
+                if isinstance(char, LTChar):
                     self._keep(char)
                 return advance
 
             def _keep(self, char: Any) -> None:
                 x0, y0, x1, y1 = char.bbox
-                self.glyphs.append(
+                # 3: invisible text, the layer OCR lays over a scan: used only when the
+                # page has no visible text
+                kept = self.hidden if self.render_mode == 3 else self.glyphs
+                kept.append(
                     Glyph(
                         char.get_text(),
                         x0,
@@ -279,12 +284,13 @@ class _GlyphDevice:
 
             def finish(self, path: Path, index: int, mediabox: Any) -> RawPage:
                 width = float(mediabox[2] - mediabox[0])
+                visible = any(not g.text.isspace() for g in self.glyphs)
                 return RawPage(
                     path,
                     index,
                     width,
                     float(self.height),
-                    tuple(self.glyphs),
+                    tuple(self.glyphs if visible else self.hidden),
                     tuple(self.pictures),
                 )
 

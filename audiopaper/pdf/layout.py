@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from audiopaper.pdf.glyphs import Glyph, Picture
 
+OVERPRINT = 0.15  # glyphs this close (share of the size) with the same text are one, bolded
 WORD_GAP = 0.2  # a gap this share of the type size between Latin glyphs is a word space
 GUTTER_SHARE = 0.8  # a horizontal gap wider than this share of the type size ends a line
 SAME_SIZE = 0.06  # sizes closer than this share are one style
@@ -30,6 +31,7 @@ SHORT_LINE_EMS = 1.0  # a line ending this far short of its block's right edge e
 SENTENCE_ENDS = "。！？!?…”’」』）)"  # ...when it ends a sentence, too
 STACK_RATIO = 1.25  # type this much larger than the body is a heading: never stacked
 STACK_GAP = 1.6  # body sizes of space between blocks stacked in one column
+SPACED_HEADING_EMS = 3.0  # widest gap inside a spaced headline, in its type size
 TIE = 2.0  # points: a vertical gutter this close to the widest band still wins
 
 
@@ -111,9 +113,29 @@ def join_lines(texts: Iterable[str]) -> str:
     return out
 
 
+def overprinted(glyphs: Sequence[Glyph]) -> list[Glyph]:
+    """One glyph for each drawn twice or more at (nearly) the same place — how many PDFs fake
+    a bold face — marked bold."""
+    ordered = sorted(glyphs, key=lambda g: (g.text, g.top, g.x0))
+    kept: list[Glyph] = []
+    for glyph in ordered:
+        last = kept[-1] if kept else None
+        if (
+            last is not None
+            and last.text == glyph.text
+            and abs(last.top - glyph.top) <= OVERPRINT * glyph.size
+            and abs(last.x0 - glyph.x0) <= OVERPRINT * glyph.size
+        ):
+            if not last.bold:
+                kept[-1] = replace(last, bold=True)
+            continue
+        kept.append(glyph)
+    return kept
+
+
 def lines_of(glyphs: Sequence[Glyph]) -> list[TextLine]:
     """Group glyphs into lines: one size, one baseline, no gutter-wide gap."""
-    ordered = sorted(glyphs, key=lambda g: (g.size, round(g.bottom, 1), g.x0))
+    ordered = sorted(overprinted(glyphs), key=lambda g: (g.size, round(g.bottom, 1), g.x0))
     rows: list[list[Glyph]] = []
     for glyph in ordered:
         row = rows[-1] if rows else None
@@ -325,7 +347,30 @@ def body_size(blocks: Sequence[Block]) -> float:
 
 def page_blocks(glyphs: Sequence[Glyph], pictures: Sequence[Picture]) -> list[Block]:
     """A page's blocks in reading order."""
-    return reading_order(blocks_of(lines_of(glyphs), pictures))
+    lines = lines_of(glyphs)
+    return reading_order(blocks_of(spaced_headings(lines), pictures))
+
+
+def spaced_headings(lines: Sequence[TextLine]) -> list[TextLine]:
+    """Rejoin a headline set in spaced groups (`惠民生　强基层`) that the gutter rule split:
+    pieces in large type on one baseline, a few characters apart. Body type is never
+    rejoined (its columns sit on shared baselines too)."""
+    body = body_size([_block([line]) for line in lines])
+    result: list[TextLine] = []
+    for line in sorted(lines, key=lambda ln: (ln.size, round(ln.bottom, 1), ln.x0)):
+        last = result[-1] if result else None
+        if (
+            last is not None
+            and line.size >= STACK_RATIO * body
+            and last.size == line.size
+            and last.bold == line.bold
+            and abs(last.bottom - line.bottom) <= 0.3 * line.size
+            and 0 <= line.x0 - last.x1 <= SPACED_HEADING_EMS * line.size
+        ):
+            result[-1] = replace(last, text=f"{last.text} {line.text}", x1=line.x1)
+        else:
+            result.append(line)
+    return result
 
 
 __all__ = [

@@ -40,6 +40,9 @@ class Story:
     continued_line: str | None = None  # e.g. （上接1版）, printed under the headline
     headline_below: bool = False  # the headline printed under the body
     headline_size: float = 18.0
+    # how the headline's weight is printed: "stroke" (fill+stroke), "overprint" (drawn
+    # twice, a hair apart), "spaced" (groups split at spaces, set apart with no space glyph)
+    headline_style: str = "stroke"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ class PageSpec:
     paper: str = "滨河晨报"
     date_line: str = "2025年6月9日 星期一"
     masthead: bool = False  # the paper's name in big type at the top (front pages)
+    ocr_layer: bool = False  # a scan with OCR's invisible text over it
     footer: str = "滨河晨报社出版 新闻热线 0571-86001234"
     editor: str = "本版编辑 林小禾"
 
@@ -136,9 +140,23 @@ def _text(
         t.setTextRenderMode(2)  # fill, then stroke: a darker, bolder face
     else:
         t.setTextRenderMode(0)
+    if getattr(c, "_ocr_layer", False):
+        t.setTextRenderMode(3)  # invisible: OCR's text layer over a scan
     t.textOut(text)
     c.drawText(t)  # type: ignore[attr-defined]
     c.restoreState()  # type: ignore[attr-defined]
+
+
+def _headline(c: object, x: float, top: float, text: str, size: float, style: str) -> None:
+    if style == "overprint":
+        _text(c, x, top, text, size)
+        _text(c, x + size * 0.03, top, text, size)
+    elif style == "spaced":
+        for group in text.split(" "):
+            _text(c, x, top, group, size, bold=True)
+            x += width_of(group, size) + 1.5 * size
+    else:
+        _text(c, x, top, text, size, bold=True)
 
 
 def _rule(c: object, x0: float, x1: float, top: float) -> None:
@@ -195,7 +213,10 @@ def _heading_lines(
     for text, size, bold in parts:
         for line in wrap(text, size, width):
             if draw:
-                _text(c, x, y, line, size, bold=bold)
+                if bold:
+                    _headline(c, x, y, line, size, story.headline_style)
+                else:
+                    _text(c, x, y, line, size)
             y += size * 1.3
         y += 3
     return y - top + 4
@@ -281,6 +302,9 @@ def _place(c: object, spec: PageSpec, story: Story, region: Region, content_top:
 
 def draw_page(c: object, spec: PageSpec) -> None:
     _register_font()
+    c._ocr_layer = spec.ocr_layer  # type: ignore[attr-defined]
+    if spec.ocr_layer:
+        _photo(c, 0, 0, PAGE_W, PAGE_H)
     _running_head(c, spec)
     content_top = MARGIN + HEAD_BAND
     if spec.masthead:
