@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -96,7 +97,7 @@ def read_edition(
         edition = parse_page(text, fmt=fmt, paper=paper, date=date, today=today, source=files[0])
         return PageEdition(edition)
     pages: list[_Page] = []
-    pdf_pages = _pdf_pages(pdf_files)
+    pdf_pages = _pdf_pages(pdf_files, only_input=len(files) == 1)
     for position, file in enumerate(files):
         if file in pdf_pages:
             pages += pdf_pages[file]
@@ -114,7 +115,9 @@ class _Page:
     date: dt.date | None
 
 
-def _pdf_pages(files: list[Path]) -> dict[Path, list[_Page]]:
+def _pdf_pages(files: list[Path], *, only_input: bool) -> dict[Path, list[_Page]]:
+    """The PDF pages by file. A page whose running head prints no number takes the one in
+    its file's name (a file of one page) or its place in the file (the only file given)."""
     if not files:
         return {}
     from audiopaper.parse.masthead import find_date
@@ -122,10 +125,13 @@ def _pdf_pages(files: list[Path]) -> dict[Path, list[_Page]]:
 
     result: dict[Path, list[_Page]] = {}
     read = read_pdf(files)
+    pages_per_file = Counter(page.source for page in read)
     for page in read:
         number = page.number
-        if number is None:
-            number = _number_in_name(page.source) if _pages_in(read, page.source) == 1 else None
+        if number is None and pages_per_file[page.source] == 1:
+            number = _number_in_name(page.source)
+        elif number is None and only_input:
+            number = page.index
         found_date, _ = find_date(page.facts.dateline)
         items = page_articles(page, number)
         position = files.index(page.source)
@@ -133,10 +139,6 @@ def _pdf_pages(files: list[Path]) -> dict[Path, list[_Page]]:
             _Page(items, number, (position, page.index), page.facts.paper, found_date)
         )
     return result
-
-
-def _pages_in(pages: Sequence[object], source: Path) -> int:
-    return sum(1 for page in pages if getattr(page, "source", None) == source)
 
 
 def _text_page(path: Path, position: int, fmt: str, today: dt.date) -> _Page:

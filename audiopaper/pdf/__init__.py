@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from audiopaper.continued import PagedArticle
+from audiopaper.errors import InputError
 from audiopaper.pdf import articles as _articles
 from audiopaper.pdf.glyphs import MAX_PAGES, RawPage, is_pdf, read_glyphs
 from audiopaper.pdf.kinds import Kind, PageFacts, Typed, classify, repeated_edges
@@ -50,7 +51,12 @@ def read_pdf(paths: Sequence[Path], *, max_pages: int = MAX_PAGES) -> list[PdfPa
     """Read and type every page of ``paths`` (raises ``InputError`` naming a bad page)."""
     raw_pages: list[RawPage] = []
     for path in paths:
-        raw_pages += read_glyphs(Path(path), max_pages=max_pages - len(raw_pages))
+        raw_pages += read_glyphs(Path(path), max_pages=max_pages)
+        if len(raw_pages) > max_pages:
+            raise InputError(
+                f"the PDFs given hold more than {max_pages} pages (up to {Path(path).name})",
+                hint="a day's paper has far fewer; give only the pages to read",
+            )
     laid_out: list[tuple[float, list[Block]]] = [
         (raw.height, page_blocks(raw.glyphs, raw.pictures)) for raw in raw_pages
     ]
