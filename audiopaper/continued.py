@@ -5,7 +5,8 @@ on under a repeated headline (often only its first words) marked `（上接1版�
 `（续第一版）`. A continuation is joined to the article it continues when the pages agree (the
 article on page M jumps to page P; the continuation on page P comes from page M) and the
 continuation's headline repeats the article's (the same, or its first words); when several
-candidates remain, the one whose headline shares the longest opening wins. The joined
+candidates remain, the one whose headline shares the longest opening wins. A continuation
+printed with no headline joins the one article whose pages agree, if there is only one. The joined
 article stays where it began. A jump whose other half is not in the edition stays as it is,
 with a note.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from audiopaper.models import Article
+from audiopaper.models import Article, Paragraph
 
 _NUMERAL = "[0-9０-９一二三四五六七八九十百]{1,4}"
 JUMP = re.compile(
@@ -25,6 +26,8 @@ JUMP = re.compile(
 _ONWARD = ("下转", "转至", "转")
 MIN_SHARED_OPENING = 4  # characters a repeated headline must share with the original
 _NOT_WORD = re.compile(r"[\W_]+")
+_SENTENCE_ENDS = tuple("。！？!?…；;")
+_CLOSERS = "”’」』)）》 "
 _CHINESE_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")}
 
 
@@ -114,24 +117,34 @@ def join_continued(items: list[PagedArticle]) -> tuple[list[PagedArticle], list[
 
 
 def _origin(items: list[PagedArticle], index: int, matched: set[int]) -> int | None:
-    """The article the continuation at ``index`` continues, if one matches."""
+    """The article the continuation at ``index`` continues, if one matches. A continuation
+    that prints no headline joins the one article whose pages agree, if only one does."""
     item = items[index]
+    agreeing = [
+        i
+        for i, candidate in enumerate(items)
+        if i != index
+        and i not in matched
+        and candidate.page == item.continued_from
+        and candidate.jump_to == item.page
+    ]
+    if item.article.title_is_derived:
+        return agreeing[0] if len(agreeing) == 1 else None
     best: tuple[int, int] | None = None  # (shared opening, index)
-    for candidate_index, candidate in enumerate(items):
-        if candidate_index == index or candidate_index in matched:
-            continue
-        if candidate.page != item.continued_from or candidate.jump_to != item.page:
-            continue
-        shared = _shared_opening(candidate.article.title, item.article)
+    for candidate_index in agreeing:
+        shared = _shared_opening(items[candidate_index].article.title, item.article)
         if shared >= MIN_SHARED_OPENING and (best is None or shared > best[0]):
             best = (shared, candidate_index)
     return best[1] if best else None
 
 
+def _cut(paragraph: Paragraph) -> bool:
+    text = paragraph.text.rstrip().rstrip(_CLOSERS)
+    return not paragraph.is_subhead and not text.endswith(_SENTENCE_ENDS)
+
+
 def _shared_opening(title: str, continuation: Article) -> int:
     """How many leading characters the continuation's headline shares with ``title``."""
-    if continuation.title_is_derived:
-        return 0
     original = _NOT_WORD.sub("", title)
     repeated = _NOT_WORD.sub("", continuation.title)
     shared = 0
@@ -145,10 +158,16 @@ def _shared_opening(title: str, continuation: Article) -> int:
 
 
 def _joined(origin: PagedArticle, continuation: PagedArticle) -> PagedArticle:
+    """The continuation's paragraphs after the article's; a sentence the jump cut in two
+    (`…双向六车道，并（下转3版）` / `设有独立的慢行系统…`) becomes one paragraph again."""
     first, more = origin.article, continuation.article
+    paragraphs = list(first.paragraphs)
+    rest = list(more.paragraphs)
+    if paragraphs and rest and _cut(paragraphs[-1]) and not rest[0].is_subhead:
+        paragraphs[-1] = Paragraph(paragraphs[-1].text + rest.pop(0).text)
     article = replace(
         first,
-        paragraphs=first.paragraphs + more.paragraphs,
+        paragraphs=tuple(paragraphs + rest),
         byline=first.byline or more.byline,
         captions=first.captions + more.captions,
     )

@@ -25,7 +25,7 @@ from audiopaper.errors import InputError
 from audiopaper.pdf import articles as _articles
 from audiopaper.pdf.glyphs import MAX_PAGES, RawPage, is_pdf, read_glyphs
 from audiopaper.pdf.kinds import Kind, PageFacts, Typed, classify, repeated_edges
-from audiopaper.pdf.layout import Block, page_blocks
+from audiopaper.pdf.layout import Block, reading_order, unordered_blocks
 
 __all__ = ["MAX_PAGES", "Kind", "PdfPage", "Typed", "is_pdf", "page_articles", "read_pdf"]
 
@@ -58,7 +58,8 @@ def read_pdf(paths: Sequence[Path], *, max_pages: int = MAX_PAGES) -> list[PdfPa
                 hint="a day's paper has far fewer; give only the pages to read",
             )
     laid_out: list[tuple[float, list[Block]]] = [
-        (raw.height, page_blocks(raw.glyphs, raw.pictures)) for raw in raw_pages
+        (raw.height, reading_order(_checked(raw, unordered_blocks(raw.glyphs, raw.pictures))))
+        for raw in raw_pages
     ]
     repeated = repeated_edges(laid_out)
     pages = []
@@ -66,6 +67,19 @@ def read_pdf(paths: Sequence[Path], *, max_pages: int = MAX_PAGES) -> list[PdfPa
         typed, facts = classify(blocks, height, repeated)
         pages.append(PdfPage(raw.source, raw.index, tuple(typed), facts))
     return pages
+
+
+MAX_BLOCKS = 5000  # separate pieces of text on a page; a newspaper page has a few hundred
+
+
+def _checked(raw: RawPage, blocks: list[Block]) -> list[Block]:
+    if len(blocks) > MAX_BLOCKS:
+        raise InputError(
+            f"{raw.label} is cut into {len(blocks)} separate pieces of text, more than a "
+            f"newspaper page ({MAX_BLOCKS})",
+            hint="give the paper's own page PDFs",
+        )
+    return blocks
 
 
 def page_articles(page: PdfPage, number: int | None = None) -> list[PagedArticle]:

@@ -20,6 +20,7 @@ from typing import Any
 from audiopaper.errors import InputError
 
 MAX_PAGES = 200  # a day's paper, even a thick weekend one, has far fewer
+MAX_GLYPHS = 200_000  # a dense broadsheet page holds some 20,000 characters
 TAIL_BYTES = 2048  # where a complete PDF's %%EOF marker sits
 UNMAPPED_SHARE = 0.02  # above this share of glyphs with no character, a page is garbage
 BOLD_RENDER_MODES = frozenset({1, 2, 5, 6})  # stroked glyphs: drawn darker than plain fill
@@ -178,6 +179,12 @@ def _short(exc: Exception) -> str:
 
 
 def _check_text_layer(page: RawPage) -> None:
+    if len(page.glyphs) > MAX_GLYPHS:
+        raise InputError(
+            f"{page.label} holds {len(page.glyphs)} characters, more than a newspaper page "
+            f"({MAX_GLYPHS})",
+            hint="give the paper's own page PDFs",
+        )
     visible = [g for g in page.glyphs if not g.text.isspace()]
     if not visible:
         what = "it is an image (a scan?)" if page.pictures else "it is blank"

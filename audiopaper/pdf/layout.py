@@ -14,12 +14,17 @@
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from importlib import resources
 
 from audiopaper.pdf.glyphs import Glyph, Picture
 
+_RADICALS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff]")
 OVERPRINT = 0.15  # glyphs this close (share of the size) with the same text are one, bolded
 WORD_GAP = 0.2  # a gap this share of the type size between Latin glyphs is a word space
 GUTTER_SHARE = 0.8  # a horizontal gap wider than this share of the type size ends a line
@@ -167,7 +172,7 @@ def _line(glyphs: list[Glyph]) -> TextLine | None:
     visible = [g for g in glyphs if not g.text.isspace()]
     bold = sum(1 for g in visible if g.bold) * 2 > len(visible)
     return TextLine(
-        " ".join(text.split()),
+        " ".join(printed_text(text).split()),
         min(g.x0 for g in visible),
         min(g.top for g in visible),
         max(g.x1 for g in visible),
@@ -194,6 +199,33 @@ def _glyph_text(glyphs: list[Glyph]) -> str:
         parts.append(glyph.text)
         previous = glyph
     return "".join(parts)
+
+
+def printed_text(text: str) -> str:
+    """The characters as printed: radicals and compatibility forms some PDF fonts map their
+    glyphs to become the ideographs (⽇ → 日, ⻓ → 长), then the same cleaning as text pages
+    (widths, control and zero-width characters)."""
+    from audiopaper.read import clean_text
+
+    if _RADICALS.search(text):
+        text = _RADICALS.sub(_ideograph, text)
+    return clean_text(text)
+
+
+def _ideograph(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return _radical_table().get(char) or unicodedata.normalize("NFKC", char)
+
+
+@functools.cache
+def _radical_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    data = resources.files("audiopaper.pdf").joinpath("data/radicals.tsv")
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            radical, char = line.split("\t")
+            table[radical] = char
+    return table
 
 
 def _latin(char: str) -> bool:
@@ -275,7 +307,8 @@ class _Stack:
 def _stacks(blocks: Sequence[Block], body: float) -> list[_Stack]:
     groups: list[list[Block]] = []
     for block in sorted(blocks, key=lambda b: (b.top, b.x0)):
-        home = next((g for g in reversed(groups) if _stacks_on(g[-1], block, body)), None)
+        recent = reversed(groups[-60:])  # only recent stacks can end right above
+        home = next((g for g in recent if _stacks_on(g[-1], block, body)), None)
         if home is None:
             groups.append([block])
         else:
@@ -304,19 +337,27 @@ def _stacks_on(above: Block, block: Block, body: float) -> bool:
 
 
 def _order(items: list[_Stack]) -> list[_Stack]:
-    if len(items) <= 1:
-        return items
-    vertical = _widest_gap(items, lambda b: (b.x0, b.x1))
-    horizontal = _widest_gap(items, lambda b: (b.top, b.bottom))
-    if vertical is None and horizontal is None:
-        return sorted(items, key=lambda b: (b.top, b.x0))
-    if horizontal is None or (vertical is not None and vertical[0] >= horizontal[0] - TIE):
-        assert vertical is not None
-        first = [b for b in items if b.x1 <= vertical[1]]
-    else:
-        first = [b for b in items if b.bottom <= horizontal[1]]
-    rest = [b for b in items if b not in first]
-    return _order(first) + _order(rest)
+    """Cut at the widest clear gap, the earlier part read first (iterative: a page of many
+    blocks must not run out of recursion)."""
+    ordered: list[_Stack] = []
+    todo = [items]
+    while todo:
+        group = todo.pop()
+        if len(group) <= 1:
+            ordered += group
+            continue
+        vertical = _widest_gap(group, lambda b: (b.x0, b.x1))
+        horizontal = _widest_gap(group, lambda b: (b.top, b.bottom))
+        if vertical is not None and (horizontal is None or vertical[0] >= horizontal[0] - TIE):
+            first = [b for b in group if b.x1 <= vertical[1]]
+        elif horizontal is not None:
+            first = [b for b in group if b.bottom <= horizontal[1]]
+        else:
+            ordered += sorted(group, key=lambda b: (b.top, b.x0))
+            continue
+        taken = {id(b) for b in first}
+        todo += [[b for b in group if id(b) not in taken], first]
+    return ordered
 
 
 def _widest_gap(
@@ -347,8 +388,11 @@ def body_size(blocks: Sequence[Block]) -> float:
 
 def page_blocks(glyphs: Sequence[Glyph], pictures: Sequence[Picture]) -> list[Block]:
     """A page's blocks in reading order."""
-    lines = lines_of(glyphs)
-    return reading_order(blocks_of(spaced_headings(lines), pictures))
+    return reading_order(unordered_blocks(glyphs, pictures))
+
+
+def unordered_blocks(glyphs: Sequence[Glyph], pictures: Sequence[Picture]) -> list[Block]:
+    return blocks_of(spaced_headings(lines_of(glyphs)), pictures)
 
 
 def spaced_headings(lines: Sequence[TextLine]) -> list[TextLine]:
