@@ -29,6 +29,7 @@ _DATE_IN_NAME = re.compile(r"(?:19|20)\d{2}[-_.]?\d{1,2}[-_.]?\d{1,2}")
 _NUMBER = re.compile(r"(\d{1,3})")
 _RUNNING_PAGE = re.compile(r"第\s*([0-9一二三四五六七八九十]{1,4})\s*版")
 _NATURAL = re.compile(r"(\d+)")
+_RUNNING_HEAD_MAX = 40  # characters
 _HEAD_LINES = 6  # lines at the top of a text page where its page number may be printed
 
 
@@ -147,9 +148,9 @@ def _text_page(path: Path, position: int, fmt: str, today: dt.date) -> _Page:
     from audiopaper.read import read_text
 
     text = read_text(path)
-    edition = parse_page(text, fmt=fmt, today=today, source=path)
     head = [line.strip() for line in text.split("\n") if line.strip()][:_HEAD_LINES]
     number = _number_in_head(head)
+    edition = parse_page(_without_running_head(text), fmt=fmt, today=today, source=path)
     if number is None:
         number = _number_in_name(path)
     masthead = read_masthead(head)
@@ -162,9 +163,35 @@ def _number_in_head(lines: list[str]) -> int | None:
 
     for line in lines:
         match = _RUNNING_PAGE.search(line)
-        if match and take_markers(line).text == line:  # not a jump line
+        if match and _is_running_head(line):
             return page_number(match.group(1))
     return None
+
+
+def _without_running_head(text: str) -> str:
+    """The page without its running-head lines (`第3版 经济`) at the top: page furniture, not
+    a headline. The masthead and everything else stay for the parser."""
+    lines = text.split("\n")
+    seen = 0
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > _HEAD_LINES:
+            break
+        if _is_running_head(line):
+            lines[index] = ""
+    return "\n".join(lines)
+
+
+def _is_running_head(line: str) -> bool:
+    line = line.strip()
+    return (
+        len(line) <= _RUNNING_HEAD_MAX
+        and bool(_RUNNING_PAGE.search(line))
+        and take_markers(line).text == line
+        and not line.endswith(("。", "！", "？"))
+    )
 
 
 def _number_in_name(path: Path) -> int | None:
