@@ -24,8 +24,24 @@ MAX_GLYPHS = 200_000  # a dense broadsheet page holds some 20,000 characters
 TAIL_BYTES = 2048  # where a complete PDF's %%EOF marker sits
 UNMAPPED_SHARE = 0.02  # above this share of glyphs with no character, a page is garbage
 BOLD_RENDER_MODES = frozenset({1, 2, 5, 6})  # stroked glyphs: drawn darker than plain fill
-# Bold faces by name: Latin weights, 黑体 (Hei), 粗宋/标宋 (headline Song faces), `SimSun,Bold`
-_BOLD_FONT_WORDS = ("bold", "black", "heavy", "demi", "hei", "cusong", "biaosong", ",b")
+# Bold faces by name: Latin weights; 黑体 (Hei), 粗宋/标宋 (headline Song faces) by
+# their pinyin and Founder (方正) codes: FZHTK 黑体, FZDHTK 大黑, FZXBSK 小标宋,
+# FZDBSK 大标宋, FZCSK 粗宋; `SimSun,Bold`
+_BOLD_FONT_WORDS = (
+    "bold",
+    "black",
+    "heavy",
+    "demi",
+    "hei",
+    "cusong",
+    "biaosong",
+    "fzht",
+    "fzdht",
+    "fzxbs",
+    "fzdbs",
+    "fzcs",
+    ",b",
+)
 _HINT_TEXT = "give the page's text (.txt) or a PDF with a text layer"
 
 

@@ -38,6 +38,7 @@ REPEAT_BAND = 0.15  # repeated text this close to an edge is a running head or f
 MASTHEAD_RATIO = 2.5
 MASTHEAD_BAND = 0.3
 BYLINE_MAX = 30  # characters
+_SENTENCE_ENDS = tuple("。！？!?…；;，,：:")
 CAPTION_REACH = 1.8  # line heights under a picture where its caption starts
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -111,6 +112,7 @@ def classify(
     _mark_captions(blocks, body, kinds)
     _mark_headings(blocks, body, kinds)
     _mark_bylines(blocks, body, kinds)
+    _mark_bold_subheads(blocks, body, kinds)
     typed = [Typed(kind or Kind.BODY, block) for kind, block in zip(kinds, blocks, strict=True)]
     return typed, _facts(running, masthead)
 
@@ -239,6 +241,22 @@ def _mark_bylines(blocks: Sequence[Block], body: float, kinds: list[Kind | None]
         reads_as_byline = bool(bylines.standalone_byline(text) or bylines.is_author_name(text))
         if reads_as_byline or (styled and not JUMP.search(text)):
             kinds[index] = Kind.BYLINE
+
+
+def _mark_bold_subheads(blocks: Sequence[Block], body: float, kinds: list[Kind | None]) -> None:
+    """A short bold line in body type, alone in its block, is a section subhead."""
+    for index, block in enumerate(blocks):
+        text = block.text
+        if (
+            kinds[index] is None
+            and block.bold
+            and len(block.lines) <= 2
+            and len(text) <= BYLINE_MAX
+            and abs(block.size - body) <= 0.05 * body
+            and not text.endswith(_SENTENCE_ENDS)
+            and not JUMP.search(text)
+        ):
+            kinds[index] = Kind.SUBHEAD
 
 
 def _previous_content(kinds: list[Kind | None], index: int) -> Kind | None:

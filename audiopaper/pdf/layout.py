@@ -25,6 +25,7 @@ from importlib import resources
 from audiopaper.pdf.glyphs import Glyph, Picture
 
 _RADICALS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff]")
+MIN_PHOTO = 12.0  # points: a smaller picture is an icon or a rule
 OVERPRINT = 0.15  # glyphs this close (share of the size) with the same text are one, bolded
 WORD_GAP = 0.2  # a gap this share of the type size between Latin glyphs is a word space
 GUTTER_SHARE = 0.8  # a horizontal gap wider than this share of the type size ends a line
@@ -242,8 +243,26 @@ def blocks_of(lines: Sequence[TextLine], pictures: Sequence[Picture] = ()) -> li
         else:
             home.append(line)
     blocks = [_block(group) for group in open_blocks]
-    blocks += [Block((), p.x0, p.top, p.x1, p.bottom) for p in pictures]
+    blocks += [Block((), p.x0, p.top, p.x1, p.bottom) for p in photos(pictures, lines)]
     return blocks
+
+
+def photos(pictures: Sequence[Picture], lines: Sequence[TextLine]) -> list[Picture]:
+    """The pictures that stand on their own: not a background or tint under text, not an
+    icon smaller than a line of type."""
+    kept = []
+    for picture in pictures:
+        small = min(picture.x1 - picture.x0, picture.bottom - picture.top) < MIN_PHOTO
+        under_text = any(
+            line.x0 < picture.x1
+            and picture.x0 < line.x1
+            and line.top < picture.bottom
+            and picture.top < line.bottom
+            for line in lines
+        )
+        if not small and not under_text:
+            kept.append(picture)
+    return kept
 
 
 def _block_for(open_blocks: list[list[TextLine]], line: TextLine) -> list[TextLine] | None:

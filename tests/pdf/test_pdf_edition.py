@@ -99,9 +99,9 @@ def test_a_continuation_on_a_text_page_joins_a_pdf_article(
     )
     result = read(three_pages / "b.pdf", text_page, three_pages / "c.pdf")
     titles = [(a.page, a.title) for a in result.edition.articles]
-    assert titles == [
-        (page, story.headline) for page, story, _ in EXPECTED if page < 3
-    ] + [(3, "本地茶叶出口创新高")]
+    assert titles == [(page, story.headline) for page, story, _ in EXPECTED if page < 3] + [
+        (3, "本地茶叶出口创新高")
+    ]
     assert (
         result.edition.articles[0].paragraphs[-1].text
         == "据介绍，大桥通车后，两岸交通压力将明显减轻。"

@@ -27,6 +27,7 @@ LIFT = Story(
     subtitle="今年计划完成两百台",
     paragraphs=(
         "本报讯(记者 石磊)今年以来，全市老旧小区加装电梯工作明显提速，已有八十六台电梯投入使用。",
+        "#= 审批流程再简化",
         "住建部门表示，将继续简化审批流程，让居民早日告别爬楼之苦。",
     ),
 )
@@ -78,7 +79,11 @@ def test_six_columns_spaced_and_overprinted_headlines_briefs(tmp_path: Path) -> 
         (
             "老旧小区加装电梯提速",
             "记者 石磊",
-            [LIFT.paragraphs[0].removeprefix("本报讯(记者 石磊)"), LIFT.paragraphs[1]],
+            [
+                LIFT.paragraphs[0].removeprefix("本报讯(记者 石磊)"),
+                "审批流程再简化",
+                LIFT.paragraphs[2],
+            ],
         ),
         ("图书馆新增夜读区", "记者 周末", ["市图书馆新设的夜读区本周起开放至晚上十点。"]),
         ("菜价总体平稳", "记者 田园", ["近一周本地蔬菜批发价格总体平稳，叶菜价格略有回落。"]),
@@ -89,6 +94,7 @@ def test_six_columns_spaced_and_overprinted_headlines_briefs(tmp_path: Path) -> 
         ),
     ]
     assert edition.articles[1].subtitles == ("今年计划完成两百台",)
+    assert [p.is_subhead for p in edition.articles[1].paragraphs] == [False, True, False]
     assert all(a.page == 4 and a.page_name == "社会" for a in edition.articles)
 
 

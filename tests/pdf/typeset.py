@@ -31,7 +31,7 @@ NON_STARTERS = "，。、；：！？）”’》」』%"
 @dataclass(frozen=True)
 class Story:
     headline: str
-    paragraphs: tuple[str, ...]  # a paragraph starting with "## " is a subhead
+    paragraphs: tuple[str, ...]  # "## " starts a subhead, "#= " one in bold body type
     kicker: str | None = None
     subtitle: str | None = None
     byline: str | None = None
@@ -238,6 +238,8 @@ def _flow_body(
     for paragraph in story.paragraphs:
         if paragraph.startswith("## "):
             items.append((paragraph[3:], SUBHEAD_SIZE, True, 0.0))
+        elif paragraph.startswith("#= "):  # a subhead in bold body type
+            items.append((paragraph[3:], BODY_SIZE, True, 0.0))
         else:
             items.append((paragraph, BODY_SIZE, False, 2 * BODY_SIZE))
     if story.jump_line:
