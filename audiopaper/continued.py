@@ -23,6 +23,12 @@ JUMP = re.compile(
     rf"[(（]\s*(?P<dir>下转|转至|转|上接|紧接|接|续)\s*第?\s*[A-Za-z]?\s*(?P<page>{_NUMERAL})\s*"
     r"(?:版|页)(?:[^()（）]{0,12})?[)）]"
 )
+# the same without brackets, as a line of its own or the very end or start of a paragraph:
+# `▶下转第3版`, `上接第1版▶`
+BARE_JUMP = re.compile(
+    rf"(?:^|(?<=[。！？!?”’\s]))[▶►→]?\s*(?P<dir>下转|转至|上接|紧接|续)\s*第?\s*[A-Za-z]?\s*"
+    rf"(?P<page>{_NUMERAL})\s*版\s*[▶►◀←]?\s*(?=$|[\s\u3400-\u9fff“‘])"
+)
 _ONWARD = ("下转", "转至", "转")
 MIN_SHARED_OPENING = 4  # characters a repeated headline must share with the original
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -53,15 +59,18 @@ def take_markers(text: str) -> Markers:
     """Remove jump markers from ``text`` and say where they point."""
     onward: int | None = None
     back: int | None = None
-    for match in JUMP.finditer(text):
-        page = page_number(match.group("page"))
-        if match.group("dir") in _ONWARD:
-            onward = page
-        else:
-            back = page
+    for pattern in (JUMP, BARE_JUMP):
+        for match in pattern.finditer(text):
+            page = page_number(match.group("page"))
+            if match.group("dir") in _ONWARD:
+                onward = page
+            else:
+                back = page
+        if onward is not None or back is not None:
+            text = pattern.sub("", text).strip()
     if onward is None and back is None:
         return Markers(text)
-    return Markers(JUMP.sub("", text).strip(), onward, back)
+    return Markers(text, onward, back)
 
 
 def page_number(numeral: str) -> int | None:

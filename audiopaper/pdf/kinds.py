@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from audiopaper.continued import JUMP, page_number
+from audiopaper.continued import JUMP, page_number, take_markers
 from audiopaper.pdf.layout import Block, body_size
 
 HEADLINE_RATIO = 1.3  # a headline's type is at least this much larger than the body's
@@ -42,9 +42,10 @@ _SENTENCE_ENDS = tuple("。！？!?…；;，,：:")
 CAPTION_REACH = 1.8  # line heights under a picture where its caption starts
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-PAPER_NAME = re.compile(rf"^[{_CJK}]{{2,8}}(?:日报|晚报|晨报|时报|周报|都市报|商报|导报|新闻|报)$")
+PAPER_NAME = re.compile(rf"^[{_CJK}]{{2,8}}(?:报|新闻|电讯|消息|周刊)$")
 _PAGE_NO = re.compile(
-    r"第\s*(?P<n>[0-9一二三四五六七八九十]{1,4})\s*版|(?<![0-9])(?P<m>[A-Z]?\d{1,3})\s*版"
+    r"第\s*(?P<n>[0-9一二三四五六七八九十]{1,4})\s*版"
+    r"|(?<![0-9今共])(?<!今日)(?P<m>[A-Z]?\d{1,3})\s*版"  # not `今日8版`, `共16版`
 )
 _SECTION = re.compile(rf"^[{_CJK}·]{{2,8}}$")
 _DIGITS = re.compile(r"\d+")
@@ -200,7 +201,7 @@ def _mark_headings(blocks: Sequence[Block], body: float, kinds: list[Kind | None
     index = 0
     while index < len(blocks):
         if kinds[index] is not None or not _is_heading(blocks[index], body):
-            if kinds[index] is None and JUMP.fullmatch(blocks[index].text.strip()):
+            if kinds[index] is None and _is_jump_line(blocks[index].text):
                 kinds[index] = Kind.JUMP
             index += 1
             continue
@@ -209,6 +210,11 @@ def _mark_headings(blocks: Sequence[Block], body: float, kinds: list[Kind | None
             end += 1
         _name_cluster(blocks, body, kinds, index, end)
         index = end
+
+
+def _is_jump_line(text: str) -> bool:
+    markers = take_markers(text)
+    return not markers.text and (markers.jump_to is not None or markers.continued_from is not None)
 
 
 def _name_cluster(

@@ -94,3 +94,10 @@ def test_a_continuation_without_a_headline_joins_the_only_agreeing_jump() -> Non
     ]
     joined, notes = join_continued(two)
     assert len(joined) == 3 and len(notes) == 3  # which one it continues is not known
+
+
+def test_bare_jump_lines_without_brackets() -> None:
+    assert take_markers("大桥通车。▶下转第3版") == take_markers("大桥通车。（下转3版）")
+    assert take_markers("上接第1版▶据介绍").continued_from == 1
+    for prose in ("记者从下转第三版获悉", "他说：“转至第3版的故事”", "本版下转第3版"):
+        assert take_markers(prose).text == prose
