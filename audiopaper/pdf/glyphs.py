@@ -146,7 +146,7 @@ def _pages(path: Path, data: bytes, max_pages: int) -> Iterator[RawPage]:
             interpreter.process_page(page)
         except Exception as exc:
             raise _damaged(label, exc) from exc
-        raw = device.finish(path, index, page.mediabox)
+        raw = device.finish(path, index)
         _check_text_layer(raw)
         yield raw
     if index == 1:
@@ -206,7 +206,7 @@ def _check_text_layer(page: RawPage) -> None:
         what = "it is an image (a scan?)" if page.pictures else "it is blank"
         raise InputError(
             f"{page.label} has no text layer: {what}",
-            hint="run OCR on it first (e.g. ocrmypdf) or " + _HINT_TEXT,
+            hint="run OCR on it first (e.g. ocrmypdf), leave that page out, or " + _HINT_TEXT,
         )
     unmapped = sum(1 for g in visible if is_unmapped(g.text))
     if unmapped > max(3, UNMAPPED_SHARE * len(visible)):
@@ -243,6 +243,7 @@ class _GlyphDevice:
                 self.hidden: list[Glyph] = []
                 self.pictures: list[Picture] = []
                 self.height = 0.0
+                self.width = 0.0
 
             def begin(self) -> None:
                 self.glyphs = []
@@ -251,8 +252,9 @@ class _GlyphDevice:
 
             def begin_page(self, page: Any, ctm: Any) -> None:
                 super().begin_page(page, ctm)
-                self.height = page.mediabox[3] - page.mediabox[1]
-                self.bottom_edge = page.mediabox[1]
+                # the page as shown (a /Rotate turns it): its box in device space
+                self.width = float(self.cur_item.width)
+                self.height = float(self.cur_item.height)
 
             def render_string(self, textstate: Any, seq: Any, ncs: Any, gs: Any) -> None:
                 self.render_mode = textstate.render
@@ -305,8 +307,8 @@ class _GlyphDevice:
             def end_page(self, page: Any) -> None:
                 pass
 
-            def finish(self, path: Path, index: int, mediabox: Any) -> RawPage:
-                width = float(mediabox[2] - mediabox[0])
+            def finish(self, path: Path, index: int) -> RawPage:
+                width = self.width
                 visible = any(not g.text.isspace() for g in self.glyphs)
                 return RawPage(
                     path,

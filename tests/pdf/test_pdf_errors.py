@@ -136,3 +136,27 @@ def test_private_use_characters_are_refused_by_page() -> None:
     _check_text_layer(page("大桥今日通车，市民步行过桥。" * 3))
     with pytest.raises(InputError, match=r"^page 2 of p2\.pdf has 30 of 30 glyphs"):
         _check_text_layer(page("".join(chr(0xE000 + n) for n in range(30))))
+
+
+def test_a_pdf_locked_only_against_copying_is_read(tmp_path: Path) -> None:
+    """E-paper PDFs often carry an owner password that forbids copying but none to open
+    them: they are read like any other. (Drawn in a standard font: reportlab encrypts a CID
+    font's character-collection strings in a way no reader undoes.)"""
+    import datetime as dt
+
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    from audiopaper.pages import read_edition
+
+    path = tmp_path / "locked.pdf"
+    lock = StandardEncryption("", ownerPassword="owner", canCopy=0, canModify=0)
+    c = canvas.Canvas(str(path), pagesize=(PAGE_W, PAGE_H), encrypt=lock)
+    c.setFont("Helvetica", 10)
+    c.drawString(40, 500, "River bridge opens to traffic today.")
+    c.save()
+    assert b"/Encrypt" in path.read_bytes()
+    edition = read_edition([path], today=dt.date(2030, 1, 1)).edition
+    assert [p.text for p in edition.articles[0].paragraphs] == [
+        "River bridge opens to traffic today."
+    ]
