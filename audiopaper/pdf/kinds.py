@@ -47,6 +47,7 @@ _PAGE_NO = re.compile(
     r"第\s*(?P<n>[0-9一二三四五六七八九十]{1,4})\s*版"
     r"|(?<![0-9今共])(?<!今日)(?P<m>[A-Z]?\d{1,3})\s*版"  # not `今日8版`, `共16版`
 )
+_BARE_PAGE = re.compile(r"^(?:[A-Z]?0?[1-9]\d?|[A-Z]\d{1,3})$")
 _SECTION = re.compile(rf"^[{_CJK}·]{{2,8}}$")
 _DIGITS = re.compile(r"\d+")
 _NOT_SECTION = re.compile(r"星期|周[一二三四五六日天]|农历|编辑|责编|版式|美编|校对|热线|电话|出版")
@@ -283,6 +284,9 @@ def _facts(running: list[Block], masthead: list[Block]) -> PageFacts:
             raw = match.group("n") or match.group("m").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
             number = page_number(raw)
             name = name or _section_near(text, match)
+    if number is None:
+        number, near = _bare_page_number(texts)
+        name = name or near
     for text in texts:
         for token in text.split():
             if paper is None and PAPER_NAME.match(token):
@@ -293,6 +297,24 @@ def _facts(running: list[Block], masthead: list[Block]) -> PageFacts:
         name = next((_section(t) for t in texts if _section(t)), None)
     dateline = " ".join(texts + [b.text for b in masthead[1:]])
     return PageFacts(number, name, paper, dateline)
+
+
+def _bare_page_number(texts: list[str]) -> tuple[int | None, str | None]:
+    """A running head that prints its page number bare: `要闻 3`, `A03`, `- 5 -`."""
+    for text in texts:
+        tokens = text.replace("-", " ").split()
+        for index, token in enumerate(tokens):
+            if _BARE_PAGE.match(token):
+                neighbours = tokens[index + 1 : index + 2] + tokens[max(0, index - 1) : index]
+                name = next((t for t in neighbours if _is_section(t)), None)
+                return int(token.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), name
+    return None, None
+
+
+def _is_section(token: str) -> bool:
+    return bool(
+        _SECTION.match(token) and not PAPER_NAME.match(token) and not _NOT_SECTION.search(token)
+    )
 
 
 def _section_near(text: str, match: re.Match[str]) -> str | None:

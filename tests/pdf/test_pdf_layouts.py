@@ -105,3 +105,16 @@ def test_a_scan_with_an_ocr_text_layer_is_read(tmp_path: Path) -> None:
     edition = read_edition([path], today=dt.date(2030, 1, 1)).edition
     assert [a.title for a in edition.articles] == ["湿地公园 迎来候鸟"]
     assert [p.text for p in edition.articles[0].paragraphs] == list(WETLAND.paragraphs)
+
+
+def test_a_running_head_with_a_bare_page_number(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    paths = []
+    for number, name in ((7, "文化"), (6, "体育")):
+        spec = replace(SIX_COLUMNS, number=number, name=name, bare_number=True)
+        paths.append(tmp_path / f"page-{9 - number}.pdf")  # names in the other order
+        typeset([spec], paths[-1])
+    edition = read_edition(paths, today=dt.date(2030, 1, 1)).edition
+    assert [a.page for a in edition.articles] == [6] * 5 + [7] * 5
+    assert [a.page_name for a in edition.articles][::5] == ["体育", "文化"]

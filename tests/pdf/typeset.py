@@ -63,6 +63,7 @@ class PageSpec:
     date_line: str = "2025年6月9日 星期一"
     masthead: bool = False  # the paper's name in big type at the top (front pages)
     ocr_layer: bool = False  # a scan with OCR's invisible text over it
+    bare_number: bool = False  # the running head prints `要闻 03`, not `第3版 要闻`
     footer: str = "滨河晨报社出版 新闻热线 0571-86001234"
     editor: str = "本版编辑 林小禾"
 
@@ -178,7 +179,9 @@ def _photo(c: object, x: float, top: float, width: float, height: float) -> None
 def _running_head(c: object, spec: PageSpec) -> None:
     size = 8.0
     _text(c, MARGIN, MARGIN, f"{spec.paper}  {spec.date_line}", size)
-    right = f"第{spec.number}版  {spec.name}"
+    right = (
+        f"{spec.name}  {spec.number:02d}" if spec.bare_number else f"第{spec.number}版  {spec.name}"
+    )
     _text(c, PAGE_W - MARGIN - width_of(right, size), MARGIN, right, size)
     _rule(c, MARGIN, PAGE_W - MARGIN, MARGIN + size + 6)
 
