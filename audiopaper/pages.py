@@ -104,7 +104,7 @@ def read_edition(
             pages += pdf_pages[file]
         else:
             pages.append(_text_page(file, position, fmt, today))
-    return _combine(pages, files[0], paper, date, today)
+    return _combine(pages, files, paper, date, today)
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ def _anchor(text: str, article: Article) -> int | None:
 
 
 def _combine(
-    pages: list[_Page], first: Path, paper: str | None, date: dt.date | None, today: dt.date
+    pages: list[_Page], files: list[Path], paper: str | None, date: dt.date | None, today: dt.date
 ) -> PageEdition:
     from audiopaper.parse import DEFAULT_PAPER
     from audiopaper.parse.masthead import date_in_file_name
@@ -247,9 +247,15 @@ def _combine(
         replace(item.article, page=item.page, page_name=item.page_name) for item in joined
     )
     if not articles:
-        raise InputError(f"no articles found in the pages given ({first.name} …)")
+        raise InputError(
+            f"no articles found in the pages given ({files[0].name} …)",
+            hint="are these a paper's pages?",
+        )
     edition_paper = paper or next((p.paper for p in ordered if p.paper), None) or DEFAULT_PAPER
     edition_date = (
-        date or next((p.date for p in ordered if p.date), None) or date_in_file_name(first.name)
+        date
+        or next((p.date for p in ordered if p.date), None)
+        or next((d for f in files if (d := date_in_file_name(f.name))), None)
     )
-    return PageEdition(Edition(edition_paper, edition_date or today, articles, first), tuple(notes))
+    edition = Edition(edition_paper, edition_date or today, articles, files[0])
+    return PageEdition(edition, tuple(notes))
