@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from audiopaper.continued import PagedArticle, take_markers
 from audiopaper.models import Article, Paragraph
 from audiopaper.pdf.kinds import Kind, Typed
+from audiopaper.pdf.layout import Block
 
 _HEADING = (Kind.KICKER, Kind.HEADLINE, Kind.SUBTITLE)
 _SKIPPED = (Kind.RUNNING, Kind.MASTHEAD, Kind.PICTURE, Kind.CAPTION, Kind.JUMP)
@@ -113,7 +114,7 @@ class _Assembler:
             current is not None
             and current.title is None
             and current.has_body
-            and not self._body_follows(end)
+            and (not self._body_follows(end) or self._hugs_body_above(start, end))
         )
         draft = current if below_body and current is not None else self.start()
         for item in cluster:
@@ -130,6 +131,23 @@ class _Assembler:
         if below_body:
             draft.closed = True
         return end
+
+    def _hugs_body_above(self, start: int, end: int) -> bool:
+        """The headline sits closer under the body before it than over the body after it:
+        a headline printed under its body, though more body follows."""
+        text_kinds = (Kind.BODY, Kind.SUBHEAD, Kind.BYLINE)
+        above = next((t for t in reversed(self.typed[:start]) if t.kind in text_kinds), None)
+        below = self._next_content(end)
+        heading = [t.block for t in self.typed[start:end] if t.kind in _HEADING]
+        if above is None or not heading:
+            return False
+        top = min(b.top for b in heading)
+        bottom = max(b.bottom for b in heading)
+        gap_above = _space(above.block.bottom, top, above.block, heading)
+        gap_below = (
+            float("inf") if below is None else _space(bottom, below.block.top, below.block, heading)
+        )
+        return gap_above < float("inf") and gap_above <= gap_below
 
     def _body_follows(self, start: int) -> bool:
         for item in self.typed[start:]:
@@ -179,6 +197,8 @@ class _Assembler:
         current = self.current
         if current is not None and not current.closed and current.has_body and not byline_follows:
             current.add(text, new=True, subhead=True)
+        elif current is not None and not current.closed and current.title and not current.has_body:
+            current.subtitles.append(text)  # a bold line between the headline and the body
         else:
             draft = self.start()
             draft.title = text
@@ -204,6 +224,17 @@ class _Assembler:
             if markers.jump_to is not None:
                 draft.jump_to = markers.jump_to
                 draft.closed = True
+
+
+def _overlaps(block: Block, heading: list[Block]) -> bool:
+    return any(min(block.x1, h.x1) - max(block.x0, h.x0) > 0 for h in heading)
+
+
+def _space(upper: float, lower: float, block: Block, heading: list[Block]) -> float:
+    """The space between two edges, if ``block`` stands over or under the heading's span
+    (else infinite)."""
+    gap = lower - upper
+    return gap if gap >= -1 and _overlaps(block, heading) else float("inf")
 
 
 def _brings_byline(item: Typed | None) -> bool:

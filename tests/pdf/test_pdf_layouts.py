@@ -118,3 +118,25 @@ def test_a_running_head_with_a_bare_page_number(tmp_path: Path) -> None:
     edition = read_edition(paths, today=dt.date(2030, 1, 1)).edition
     assert [a.page for a in edition.articles] == [6] * 5 + [7] * 5
     assert [a.page_name for a in edition.articles][::5] == ["体育", "文化"]
+
+
+def test_stacked_stories_with_headlines_under_their_bodies(tmp_path: Path) -> None:
+    """Each headline goes with the body just above it, though more body follows it."""
+    first = Story(
+        headline="早市搬进新大棚",
+        headline_below=True,
+        paragraphs=("本报讯(记者 唐蕾)城南早市昨天搬进新建的大棚，摊位整齐，雨天也不怕。",),
+    )
+    second = Story(
+        headline="公园新添健身步道",
+        headline_below=True,
+        paragraphs=("本报讯(记者 韩冬)人民公园新修的健身步道全长两公里，沿途设有休息座椅。",),
+    )
+    spec = PageSpec(5, "民生", ((first, Region(0, 3, 0, 90)), (second, Region(0, 3, 110, 200))))
+    path = tmp_path / "p5.pdf"
+    typeset([spec], path)
+    edition = read_edition([path], today=dt.date(2030, 1, 1)).edition
+    assert [(a.title, a.byline, a.paragraphs[0].text[:4]) for a in edition.articles] == [
+        ("早市搬进新大棚", "记者 唐蕾", "城南早市"),
+        ("公园新添健身步道", "记者 韩冬", "人民公园"),
+    ]
