@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -28,6 +29,8 @@ _RADICALS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff]")
 MIN_PHOTO = 12.0  # points: a smaller picture is an icon or a rule
 OVERPRINT = 0.15  # glyphs this close (share of the size) with the same text are one, bolded
 WORD_GAP = 0.2  # a gap this share of the type size between Latin glyphs is a word space
+BASELINE = 0.35  # glyphs whose bottoms differ by less than this share of the size share a line
+MIXED_SIZES = 1.25  # sizes within this ratio may share a line
 GUTTER_SHARE = 0.8  # a horizontal gap wider than this share of the type size ends a line
 SAME_SIZE = 0.06  # sizes closer than this share are one style
 LINE_GAP = 0.9  # a vertical gap up to this share of the type size keeps lines in one block
@@ -140,30 +143,38 @@ def overprinted(glyphs: Sequence[Glyph]) -> list[Glyph]:
 
 
 def lines_of(glyphs: Sequence[Glyph]) -> list[TextLine]:
-    """Group glyphs into lines: one size, one baseline, no gutter-wide gap."""
-    ordered = sorted(overprinted(glyphs), key=lambda g: (g.size, round(g.bottom, 1), g.x0))
+    """Group glyphs into lines: one baseline, sizes that go together (a Latin font's digits
+    beside Chinese set a little larger or smaller), no gutter-wide gap."""
     rows: list[list[Glyph]] = []
-    for glyph in ordered:
-        row = rows[-1] if rows else None
-        if (
-            row is not None
-            and row[0].size == glyph.size
-            and abs(row[0].bottom - glyph.bottom) <= 0.3 * glyph.size
-        ):
-            row.append(glyph)
+    near: list[list[Glyph]] = []  # rows whose baseline the sweep has not yet left
+    for glyph in sorted(overprinted(glyphs), key=lambda g: (g.bottom, g.x0)):
+        near = [r for r in near if glyph.bottom - r[0].bottom <= BASELINE * r[0].size]
+        home = next((r for r in reversed(near) if _sizes_go(r[0].size, glyph.size)), None)
+        if home is None:
+            home = [glyph]
+            rows.append(home)
+            near.append(home)
         else:
-            rows.append([glyph])
+            home.append(glyph)
     lines: list[TextLine] = []
     for row in rows:
         row.sort(key=lambda g: g.x0)
         start = 0
         for index in range(1, len(row) + 1):
-            if index == len(row) or row[index].x0 - row[index - 1].x1 > GUTTER_SHARE * row[0].size:
+            if index == len(row) or _gutter(row[index - 1], row[index]):
                 line = _line(row[start:index])
                 if line is not None:
                     lines.append(line)
                 start = index
     return lines
+
+
+def _sizes_go(a: float, b: float) -> bool:
+    return max(a, b) <= MIXED_SIZES * min(a, b)
+
+
+def _gutter(left: Glyph, right: Glyph) -> bool:
+    return right.x0 - left.x1 > GUTTER_SHARE * max(left.size, right.size)
 
 
 def _line(glyphs: list[Glyph]) -> TextLine | None:
@@ -172,15 +183,16 @@ def _line(glyphs: list[Glyph]) -> TextLine | None:
         return None
     visible = [g for g in glyphs if not g.text.isspace()]
     bold = sum(1 for g in visible if g.bold) * 2 > len(visible)
+    sizes = Counter(g.size for g in visible)
     return TextLine(
         " ".join(printed_text(text).split()),
         min(g.x0 for g in visible),
         min(g.top for g in visible),
         max(g.x1 for g in visible),
         max(g.bottom for g in visible),
-        glyphs[0].size,
+        sizes.most_common(1)[0][0],  # the size most of its characters are set in
         bold,
-        visible[0].font,
+        Counter(g.font for g in visible).most_common(1)[0][0],
     )
 
 
@@ -332,16 +344,40 @@ def _stacks(blocks: Sequence[Block], body: float) -> list[_Stack]:
             groups.append([block])
         else:
             home.append(block)
-    return [
-        _Stack(
-            tuple(g),
-            min(b.x0 for b in g),
-            min(b.top for b in g),
-            max(b.x1 for b in g),
-            max(b.bottom for b in g),
-        )
-        for g in groups
-    ]
+    stacks = [_stack(g) for g in groups]
+    # A stack that another block reaches into is no column: its blocks are cut one by one.
+    by_top = sorted(blocks, key=lambda b: b.top)
+    tops = [b.top for b in by_top]
+    result: list[_Stack] = []
+    for stack in stacks:
+        if len(stack.lines_or_blocks) > 1 and _intruded(stack, by_top, tops):
+            result += [_stack([b]) for b in stack.lines_or_blocks]
+        else:
+            result.append(stack)
+    return result
+
+
+def _stack(blocks: list[Block]) -> _Stack:
+    return _Stack(
+        tuple(blocks),
+        min(b.x0 for b in blocks),
+        min(b.top for b in blocks),
+        max(b.x1 for b in blocks),
+        max(b.bottom for b in blocks),
+    )
+
+
+def _intruded(stack: _Stack, by_top: list[Block], tops: list[float]) -> bool:
+    members = {id(b) for b in stack.lines_or_blocks}
+    for block in by_top[: bisect.bisect_left(tops, stack.bottom)]:
+        if (
+            id(block) not in members
+            and block.bottom > stack.top + 0.5
+            and block.x0 < stack.x1 - 0.5
+            and stack.x0 + 0.5 < block.x1
+        ):
+            return True
+    return False
 
 
 def _stacks_on(above: Block, block: Block, body: float) -> bool:
