@@ -48,6 +48,8 @@ _PAGE_NO = re.compile(
     r"|(?<![0-9今共])(?<!今日)(?P<m>[A-Z]?\d{1,3})\s*版"  # not `今日8版`, `共16版`
 )
 _BARE_PAGE = re.compile(r"^(?:[A-Z]?0?[1-9]\d?|[A-Z]\d{1,3})$")
+_RUNNING_WORDS = re.compile(r"(?:责任|本版|美术|图片)?编辑[:：\s]|责编|版式|校对|新闻热线|广告热线")
+RUNNING_MAX = 40  # characters of a date line
 _SECTION = re.compile(rf"^[{_CJK}·]{{2,8}}$")
 _DIGITS = re.compile(r"\d+")
 _NOT_SECTION = re.compile(r"星期|周[一二三四五六日天]|农历|编辑|责编|版式|美编|校对|热线|电话|出版")
@@ -134,10 +136,25 @@ def _mark_running(
         in_band = block.bottom <= TOP_BAND * height or block.top >= (1 - BOTTOM_BAND) * height
         near_edge = block.bottom < REPEAT_BAND * height or block.top > (1 - REPEAT_BAND) * height
         small = block.size <= body * 1.2
-        if (in_band and small) or (near_edge and edge_key(block) in repeated):
+        if (
+            (in_band and small)
+            or (near_edge and edge_key(block) in repeated)
+            or (near_edge and small and _reads_as_running(block.text))
+        ):
             kinds[index] = Kind.RUNNING
             found.append(block)
     return found
+
+
+def _reads_as_running(text: str) -> bool:
+    """Page furniture by its words: a page number, a date line, an editor's credit."""
+    from audiopaper.parse.masthead import find_date
+
+    return bool(
+        _PAGE_NO.search(text)
+        or _RUNNING_WORDS.search(text)
+        or (find_date(text)[0] is not None and len(text) <= RUNNING_MAX)
+    )
 
 
 def _mark_masthead(

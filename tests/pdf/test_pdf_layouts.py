@@ -140,3 +140,23 @@ def test_stacked_stories_with_headlines_under_their_bodies(tmp_path: Path) -> No
         ("早市搬进新大棚", "记者 唐蕾", "城南早市"),
         ("公园新添健身步道", "记者 韩冬", "人民公园"),
     ]
+
+
+def test_running_heads_lower_than_usual_on_a_single_page(tmp_path: Path) -> None:
+    """A page with a deep top margin: its running head sits below the usual band, alone
+    (nothing repeats it), and is still page furniture by what it says and where."""
+    import typeset as ts
+
+    path = tmp_path / "deep.pdf"
+    saved = ts.MARGIN
+    ts.MARGIN = 80.0
+    try:
+        typeset([SIX_COLUMNS], path)
+    finally:
+        ts.MARGIN = saved
+    edition = read_edition([path], today=dt.date(2030, 1, 1)).edition
+    assert edition.date == dt.date(2025, 6, 9)
+    assert [a.title for a in edition.articles][0] == "湿地公园 迎来候鸟"
+    text = " ".join(p.text for a in edition.articles for p in a.paragraphs)
+    assert "星期一" not in text and "编辑" not in text
+    assert edition.articles[0].page == 4
