@@ -182,6 +182,10 @@ def _overlaps_vertically(a: Block, b: Block) -> bool:
 
 
 def _mark_captions(blocks: Sequence[Block], body: float, kinds: list[Kind | None]) -> None:
+    """Small type; or, just under a photo, another face than the body's or a photo credit
+    (`… 记者 X 摄`, `图为…`)."""
+    from audiopaper.parse import bylines  # read-only use of the caption recognizer
+
     pictures = [b for b in blocks if b.is_picture]
     body_font = _body_font(blocks, body)
     for index, block in enumerate(blocks):
@@ -190,7 +194,7 @@ def _mark_captions(blocks: Sequence[Block], body: float, kinds: list[Kind | None
         if block.size <= CAPTION_RATIO * body or (
             block.size <= body * 1.02
             and any(_under(p, block) for p in pictures)
-            and (block.font != body_font or block.size < body)
+            and (block.font != body_font or block.size < body or bylines.is_caption(block.text))
         ):
             kinds[index] = Kind.CAPTION
 

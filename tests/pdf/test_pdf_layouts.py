@@ -160,3 +160,18 @@ def test_running_heads_lower_than_usual_on_a_single_page(tmp_path: Path) -> None
     text = " ".join(p.text for a in edition.articles for p in a.paragraphs)
     assert "星期一" not in text and "编辑" not in text
     assert edition.articles[0].page == 4
+
+
+def test_a_caption_in_body_type_under_its_photo(tmp_path: Path) -> None:
+    story = Story(
+        headline="老城墙修缮完工",
+        byline="本报记者 白鹭",
+        photo_caption="图为修缮后的老城墙。白鹭 摄",
+        caption_size=9.0,
+        paragraphs=("历时一年的老城墙修缮工程近日完工，城墙步道重新向市民开放。",),
+    )
+    path = tmp_path / "p6.pdf"
+    typeset([PageSpec(6, "文化", ((story, Region(0, 3, 0, 300)),))], path)
+    article = read_edition([path], today=dt.date(2030, 1, 1)).edition.articles[0]
+    assert article.captions == ("图为修缮后的老城墙。白鹭 摄",)
+    assert [p.text for p in article.paragraphs] == list(story.paragraphs)

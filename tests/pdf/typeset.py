@@ -36,6 +36,7 @@ class Story:
     subtitle: str | None = None
     byline: str | None = None
     photo_caption: str | None = None
+    caption_size: float = 7.0  # small type, as captions usually are
     jump_line: str | None = None  # e.g. （下转3版）, printed as the last line
     continued_line: str | None = None  # e.g. （上接1版）, printed under the headline
     headline_below: bool = False  # the headline printed under the body
@@ -298,9 +299,10 @@ def _place(c: object, spec: PageSpec, story: Story, region: Region, content_top:
         photo_h = 70.0
         _photo(c, x, y, width, photo_h)
         y += photo_h + 3
-        for line in wrap(story.photo_caption, CAPTION_SIZE, width):
-            _text(c, x, y, line, CAPTION_SIZE)
-            y += CAPTION_SIZE * 1.4
+        size = story.caption_size
+        for line in wrap(story.photo_caption, size, width):
+            _text(c, x, y, line, size)
+            y += size * 1.4
         y += 6
     _flow_body(c, story, body_columns, y, bottom)
 
