@@ -156,7 +156,7 @@ def test_running_heads_lower_than_usual_on_a_single_page(tmp_path: Path) -> None
         ts.MARGIN = saved
     edition = read_edition([path], today=dt.date(2030, 1, 1)).edition
     assert edition.date == dt.date(2025, 6, 9)
-    assert [a.title for a in edition.articles][0] == "湿地公园 迎来候鸟"
+    assert [a.title for a in edition.articles] == [s.headline for s, _ in SIX_COLUMNS.stories]
     text = " ".join(p.text for a in edition.articles for p in a.paragraphs)
     assert "星期一" not in text and "编辑" not in text
     assert edition.articles[0].page == 4
