@@ -29,6 +29,7 @@ _DATE_IN_NAME = re.compile(r"(?:19|20)\d{2}[-_.]?\d{1,2}[-_.]?\d{1,2}")
 _NUMBER = re.compile(r"(\d{1,3})")
 _RUNNING_PAGE = re.compile(r"第\s*([0-9一二三四五六七八九十]{1,4})\s*版")
 _NATURAL = re.compile(r"(\d+)")
+_NO_DATE = dt.date.min
 _RUNNING_HEAD_MAX = 40  # characters
 _HEAD_LINES = 6  # lines at the top of a text page where its page number may be printed
 
@@ -98,12 +99,12 @@ def read_edition(
         edition = parse_page(text, fmt=fmt, paper=paper, date=date, today=today, source=files[0])
         return PageEdition(edition)
     pages: list[_Page] = []
-    pdf_pages = _pdf_pages(pdf_files, only_input=len(files) == 1)
+    pdf_pages = _pdf_pages(pdf_files, files)
     for position, file in enumerate(files):
         if file in pdf_pages:
             pages += pdf_pages[file]
         else:
-            pages.append(_text_page(file, position, fmt, today))
+            pages.append(_text_page(file, position, fmt))
     return _combine(pages, files, paper, date, today)
 
 
@@ -116,7 +117,7 @@ class _Page:
     date: dt.date | None
 
 
-def _pdf_pages(files: list[Path], *, only_input: bool) -> dict[Path, list[_Page]]:
+def _pdf_pages(files: list[Path], given: list[Path]) -> dict[Path, list[_Page]]:
     """The PDF pages by file. A page whose running head prints no number takes the one in
     its file's name (a file of one page) or its place in the file (the only file given)."""
     if not files:
@@ -131,31 +132,36 @@ def _pdf_pages(files: list[Path], *, only_input: bool) -> dict[Path, list[_Page]
         number = page.number
         if number is None and pages_per_file[page.source] == 1:
             number = _number_in_name(page.source)
-        elif number is None and only_input:
+        elif number is None and len(given) == 1:
             number = page.index
         found_date, _ = find_date(page.facts.dateline)
         items = page_articles(page, number)
-        position = files.index(page.source)
+        position = given.index(page.source)
         result.setdefault(page.source, []).append(
             _Page(items, number, (position, page.index), page.facts.paper, found_date)
         )
     return result
 
 
-def _text_page(path: Path, position: int, fmt: str, today: dt.date) -> _Page:
-    from audiopaper.parse import parse_page
-    from audiopaper.parse.masthead import read_masthead
+def _text_page(path: Path, position: int, fmt: str) -> _Page:
+    """A text or Markdown page through the text parser; the paper and date it names (its
+    masthead or Markdown title) count for the edition."""
+    from audiopaper.parse import DEFAULT_PAPER, parse_page
     from audiopaper.read import read_text
 
     text = read_text(path)
     head = [line.strip() for line in text.split("\n") if line.strip()][:_HEAD_LINES]
     number = _number_in_head(head)
-    edition = parse_page(_without_running_head(text), fmt=fmt, today=today, source=path)
     if number is None:
         number = _number_in_name(path)
-    masthead = read_masthead(head)
+    if fmt == "auto" and path.suffix.lower() in (".md", ".markdown"):
+        fmt = "markdown"
+    # Parsed with an impossible "today" and no file name, so a date found is the page's own.
+    edition = parse_page(_without_running_head(text), fmt=fmt, today=_NO_DATE, source=None)
+    paper = edition.paper if edition.paper != DEFAULT_PAPER else None
+    date = edition.date if edition.date != _NO_DATE else None
     items = _text_jumps(text, list(edition.articles), number)
-    return _Page(items, number, (position, 1), masthead.paper, masthead.date)
+    return _Page(items, number, (position, 1), paper, date)
 
 
 def _number_in_head(lines: list[str]) -> int | None:

@@ -128,3 +128,22 @@ def test_a_single_text_page_reads_as_before(tmp_path: Path) -> None:
     assert read(page).edition == before
     assert all(a.page is None for a in before.articles)
     assert re.match(r"本期共有\d+篇报道：", edition_script(before)[1].text)
+
+
+def test_text_and_markdown_pages_give_the_edition_its_name_and_date(tmp_path: Path) -> None:
+    first = tmp_path / "b.md"
+    first.write_text(
+        "# 江城晚报 2024年5月6日\n\n## 新区开工五个重点项目\n\n新区集中开工五个项目。\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "a.txt"
+    second.write_text(
+        "第2版 文体\n\n\n社区图书馆延长开放时间\n\n本报记者 林一\n\n图书馆每天开放到晚上九点。\n",
+        encoding="utf-8",
+    )
+    edition = read(second, first).edition
+    assert (edition.paper, edition.date) == ("江城晚报", dt.date(2024, 5, 6))
+    assert [(a.page, a.title) for a in edition.articles] == [
+        (2, "社区图书馆延长开放时间"),  # 第2版 from its running head
+        (None, "新区开工五个重点项目"),  # no page number anywhere: after the numbered pages
+    ]
