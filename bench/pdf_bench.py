@@ -30,27 +30,31 @@ from audiopaper.pages import read_edition  # noqa: E402
 from audiopaper.pdf.glyphs import read_glyphs  # noqa: E402
 
 
+def measure(count: int, rounds: int = 3) -> list[list[str]]:
+    """The table rows (header first) for ``count`` typeset pages, best of ``rounds``: what
+    another benchmark (parse_bench.py) can print beside its own."""
+    specs = [THREE_PAGES[n % 3] for n in range(count)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pages.pdf"
+        typeset(specs, path)
+        read_edition([path], today=dt.date(2030, 1, 1))  # warm up: imports, CMaps
+        glyph_s = _best(lambda: read_glyphs(path), rounds)
+        whole_s = _best(lambda: read_edition([path], today=dt.date(2030, 1, 1)), rounds)
+    return [
+        ["read", "pages/s", "time/glyphs"],
+        ["glyphs only (pdfminer.six)", f"{count / glyph_s:.1f}", "1.00"],
+        ["whole reader", f"{count / whole_s:.1f}", f"{whole_s / glyph_s:.2f}"],
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=24)
     parser.add_argument("--quick", action="store_true", help="3 pages, one round")
     args = parser.parse_args()
     count = 3 if args.quick else args.pages
-    specs = [THREE_PAGES[n % 3] for n in range(count)]
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "pages.pdf"
-        typeset(specs, path)
-        glyph_s = _best(lambda: read_glyphs(path), 1 if args.quick else 3)
-        whole_s = _best(
-            lambda: read_edition([path], today=dt.date(2030, 1, 1)), 1 if args.quick else 3
-        )
-    rows = [
-        ["read", "pages/s", "time/glyphs"],
-        ["glyphs only (pdfminer.six)", f"{count / glyph_s:.1f}", "1.00"],
-        ["whole reader", f"{count / whole_s:.1f}", f"{whole_s / glyph_s:.2f}"],
-    ]
     print(f"PDF reading, {count} typeset pages")
-    print(table(rows))
+    print(table(measure(count, 1 if args.quick else 3)))
 
 
 def _best(work: Callable[[], object], rounds: int) -> float:
