@@ -48,7 +48,10 @@ _PAGE_NO = re.compile(
     r"|(?<![0-9今共])(?<!今日)(?P<m>[A-Z]?\d{1,3})\s*版"  # not `今日8版`, `共16版`
 )
 _BARE_PAGE = re.compile(r"^(?:[A-Z]?0?[1-9]\d?|[A-Z]\d{1,3})$")
-_RUNNING_WORDS = re.compile(r"(?:责任|本版|美术|图片)?编辑[:：\s]|责编|版式|校对|新闻热线|广告热线")
+_RUNNING_WORDS = re.compile(
+    r"(?:责任|本版|美术|图片)?编辑[:：\s]|责编|版式|校对|新闻热线|广告热线"
+    r"|(?:总)?第\s*\d+\s*期|今日\s*\d+\s*版|邮发代号|刊号|出版物号"
+)
 RUNNING_MAX = 40  # characters of a date line
 _SECTION = re.compile(rf"^[{_CJK}·]{{2,8}}$")
 _DIGITS = re.compile(r"\d+")
