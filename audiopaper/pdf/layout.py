@@ -39,9 +39,11 @@ PARAGRAPH_INDENT_EMS = 1.2  # a line indented this much more than its block star
 SHORT_LINE_EMS = 1.0  # a line ending this far short of its block's right edge ends a paragraph
 SENTENCE_ENDS = "。！？!?…”’」』）)"  # ...when it ends a sentence, too
 STACK_RATIO = 1.25  # type this much larger than the body is a heading: never stacked
+SMALL_TYPE = 0.93  # type this much smaller than the body's (captions) is never stacked
 STACK_GAP = 1.6  # body sizes of space between blocks stacked in one column
-SPACED_HEADING_EMS = 3.0  # widest gap inside a spaced headline, in its type size
-TIE = 2.0  # points: a vertical gutter this close to the widest band still wins
+SPACED_HEADING_EMS = 2.2  # widest gap inside a spaced headline, in its type size
+SPACED_GROUP_MAX = 6  # characters in one group of a spaced headline
+HEADING_REACH = 3.0  # body sizes above a band where a headline keeps it from parting rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,9 +147,12 @@ def overprinted(glyphs: Sequence[Glyph]) -> list[Glyph]:
 def lines_of(glyphs: Sequence[Glyph]) -> list[TextLine]:
     """Group glyphs into lines: one baseline, sizes that go together (a Latin font's digits
     beside Chinese set a little larger or smaller), no gutter-wide gap."""
+    glyphs = overprinted(glyphs)
+    common = Counter(g.size for g in glyphs).most_common(1)
+    body = common[0][0] if common else 10.0
     rows: list[list[Glyph]] = []
     near: list[list[Glyph]] = []  # rows whose baseline the sweep has not yet left
-    for glyph in sorted(overprinted(glyphs), key=lambda g: (g.bottom, g.x0)):
+    for glyph in sorted(glyphs, key=lambda g: (g.bottom, g.x0)):
         near = [r for r in near if glyph.bottom - r[0].bottom <= BASELINE * r[0].size]
         home = next((r for r in reversed(near) if _sizes_go(r[0].size, glyph.size)), None)
         if home is None:
@@ -161,7 +166,7 @@ def lines_of(glyphs: Sequence[Glyph]) -> list[TextLine]:
         row.sort(key=lambda g: g.x0)
         start = 0
         for index in range(1, len(row) + 1):
-            if index == len(row) or _gutter(row[index - 1], row[index]):
+            if index == len(row) or _gutter(row[index - 1], row[index], body):
                 line = _line(row[start:index])
                 if line is not None:
                     lines.append(line)
@@ -173,8 +178,10 @@ def _sizes_go(a: float, b: float) -> bool:
     return max(a, b) <= MIXED_SIZES * min(a, b)
 
 
-def _gutter(left: Glyph, right: Glyph) -> bool:
-    return right.x0 - left.x1 > GUTTER_SHARE * max(left.size, right.size)
+def _gutter(left: Glyph, right: Glyph, body: float) -> bool:
+    """A gap wider than most of a character — of the body's size at most: a column gutter
+    is as wide beside a headline as beside the text, and headlines side by side must part."""
+    return right.x0 - left.x1 > GUTTER_SHARE * min(max(left.size, right.size), body)
 
 
 def _line(glyphs: list[Glyph]) -> TextLine | None:
@@ -317,15 +324,15 @@ def _block(lines: list[TextLine]) -> Block:
 
 
 def reading_order(blocks: Sequence[Block]) -> list[Block]:
-    """Recursive XY cut over column stacks, at the widest clear gap first."""
+    """Recursive XY cut over column stacks (see ``_order``)."""
     body = body_size(blocks)
     stacks = _stacks(blocks, body)
-    return [block for stack in _order(stacks) for block in stack.lines_or_blocks]
+    return [block for stack in _order(stacks, body) for block in stack.lines_or_blocks]
 
 
 @dataclass(frozen=True)
 class _Stack:
-    """Blocks in text type stacked down one column (body, subheads, byline, a caption):
+    """Blocks in text type stacked down one column (body, subheads, byline):
     cut as one, so a band that ends a column's subhead cannot split the column's flow."""
 
     lines_or_blocks: tuple[Block, ...]
@@ -385,15 +392,24 @@ def _stacks_on(above: Block, block: Block, body: float) -> bool:
         return False
     if max(above.size, block.size) >= STACK_RATIO * body:
         return False
+    if min(above.size, block.size) < SMALL_TYPE * body:
+        return False  # captions and notes in small type may be wider than the column
     gap = block.top - above.bottom
     overlap = min(above.x1, block.x1) - max(above.x0, block.x0)
     narrower = min(above.x1 - above.x0, block.x1 - block.x0)
     return 0 <= gap <= STACK_GAP * body and overlap >= 0.7 * narrower
 
 
-def _order(items: list[_Stack]) -> list[_Stack]:
-    """Cut at the widest clear gap, the earlier part read first (iterative: a page of many
-    blocks must not run out of recursion)."""
+def _order(items: list[_Stack], body: float) -> list[_Stack]:
+    """Cut, read the earlier part first, cut the parts again (iteratively: a page of many
+    blocks must not run out of recursion). Which cut:
+
+    1. the widest clean horizontal band — one with no headline just above it, so it parts
+       rows of stories (or a body from the headline printed under it), never headlines
+       from the bodies they head;
+    2. else the widest vertical gutter (columns, stories side by side);
+    3. else the widest horizontal band (headline from body inside one story).
+    """
     ordered: list[_Stack] = []
     todo = [items]
     while todo:
@@ -401,12 +417,18 @@ def _order(items: list[_Stack]) -> list[_Stack]:
         if len(group) <= 1:
             ordered += group
             continue
-        vertical = _widest_gap(group, lambda b: (b.x0, b.x1))
-        horizontal = _widest_gap(group, lambda b: (b.top, b.bottom))
-        if vertical is not None and (horizontal is None or vertical[0] >= horizontal[0] - TIE):
-            first = [b for b in group if b.x1 <= vertical[1]]
-        elif horizontal is not None:
-            first = [b for b in group if b.bottom <= horizontal[1]]
+        bands = _gaps(group, lambda b: (b.top, b.bottom))
+        clean = [gap for gap in bands if not _heading_above(group, gap[1], body)]
+        gutters = _gaps(group, lambda b: (b.x0, b.x1))
+        if clean:
+            cut = max(clean)[1]
+            first = [b for b in group if b.bottom <= cut]
+        elif gutters:
+            cut = max(gutters)[1]
+            first = [b for b in group if b.x1 <= cut]
+        elif bands:
+            cut = max(bands)[1]
+            first = [b for b in group if b.bottom <= cut]
         else:
             ordered += sorted(group, key=lambda b: (b.top, b.x0))
             continue
@@ -415,19 +437,28 @@ def _order(items: list[_Stack]) -> list[_Stack]:
     return ordered
 
 
-def _widest_gap(
+def _gaps(
     items: list[_Stack], span: Callable[[_Stack], tuple[float, float]]
-) -> tuple[float, float] | None:
-    """(width, where it starts) of the widest clear gap along one axis, if there is one."""
+) -> list[tuple[float, float]]:
+    """(width, where it starts) of every clear gap along one axis."""
     ordered = sorted(items, key=span)
     reach = span(ordered[0])[1]
-    best: tuple[float, float] | None = None
+    gaps = []
     for block in ordered[1:]:
         start, end = span(block)
-        if start >= reach - 0.5 and (best is None or start - reach > best[0]):
-            best = (start - reach, reach + 0.01)
+        if start >= reach - 0.5:
+            gaps.append((start - reach, reach + 0.01))
         reach = max(reach, end)
-    return best
+    return gaps
+
+
+def _heading_above(group: list[_Stack], cut: float, body: float) -> bool:
+    """A headline (type well above the body's) ends just above ``cut``."""
+    return any(
+        cut - HEADING_REACH * body <= stack.bottom <= cut
+        and max(b.size for b in stack.lines_or_blocks) >= STACK_RATIO * body
+        for stack in group
+    )
 
 
 def body_size(blocks: Sequence[Block]) -> float:
@@ -452,8 +483,9 @@ def unordered_blocks(glyphs: Sequence[Glyph], pictures: Sequence[Picture]) -> li
 
 def spaced_headings(lines: Sequence[TextLine]) -> list[TextLine]:
     """Rejoin a headline set in spaced groups (`惠民生　强基层`) that the gutter rule split:
-    pieces in large type on one baseline, a few characters apart. Body type is never
-    rejoined (its columns sit on shared baselines too)."""
+    short pieces in large type on one baseline, one or two characters apart. Body type is
+    never rejoined (its columns sit on shared baselines too), nor are long pieces: the
+    headlines of stories side by side."""
     body = body_size([_block([line]) for line in lines])
     result: list[TextLine] = []
     for line in sorted(lines, key=lambda ln: (ln.size, round(ln.bottom, 1), ln.x0)):
@@ -465,6 +497,8 @@ def spaced_headings(lines: Sequence[TextLine]) -> list[TextLine]:
             and last.bold == line.bold
             and abs(last.bottom - line.bottom) <= 0.3 * line.size
             and 0 <= line.x0 - last.x1 <= SPACED_HEADING_EMS * line.size
+            and len(line.text) <= SPACED_GROUP_MAX
+            and len(last.text.rsplit(" ", 1)[-1]) <= SPACED_GROUP_MAX
         ):
             result[-1] = replace(last, text=f"{last.text} {line.text}", x1=line.x1)
         else:
