@@ -24,6 +24,9 @@ from audiopaper.pdf.kinds import Kind, Typed
 from audiopaper.pdf.layout import Block
 
 _HEADING = (Kind.KICKER, Kind.HEADLINE, Kind.SUBTITLE)
+NEIGHBOUR_COLUMN = (
+    2.5  # type sizes: a body block this close beside an article's columns is its next
+)
 _SKIPPED = (Kind.RUNNING, Kind.MASTHEAD, Kind.PICTURE, Kind.CAPTION, Kind.JUMP)
 
 
@@ -38,6 +41,20 @@ class _Draft:
     jump_to: int | None = None
     continued_from: int | None = None
     closed: bool = False
+    span: tuple[float, float] | None = None  # left and right edge of what it holds so far
+
+    def widen(self, block: Block) -> None:
+        left, right = self.span or (block.x0, block.x1)
+        self.span = (min(left, block.x0), max(right, block.x1))
+
+    def reaches(self, block: Block) -> bool:
+        """The block sits in (or next to) the columns the article holds: a body far to the
+        side is another story's."""
+        if self.span is None:
+            return True
+        left, right = self.span
+        reach = NEIGHBOUR_COLUMN * block.size
+        return block.x0 <= right + reach and block.x1 >= left - reach
 
     @property
     def has_body(self) -> bool:
@@ -106,7 +123,12 @@ class _Assembler:
 
     def take_heading(self, start: int) -> int:
         end = start
+        seen_headline = False
         while end < len(self.typed) and self.typed[end].kind in (*_HEADING, Kind.PICTURE):
+            kind = self.typed[end].kind
+            if seen_headline and kind in (Kind.KICKER, Kind.HEADLINE):
+                break  # the next story's heading
+            seen_headline = seen_headline or kind is Kind.HEADLINE
             end += 1
         cluster = [t for t in self.typed[start:end] if t.kind in _HEADING]
         current = self.current
@@ -118,6 +140,7 @@ class _Assembler:
         )
         draft = current if below_body and current is not None else self.start()
         for item in cluster:
+            draft.widen(item.block)
             markers = take_markers(item.text)
             draft.continued_from = draft.continued_from or markers.continued_from
             if not markers.text:
@@ -206,9 +229,12 @@ class _Assembler:
     def take_body(self, item: Typed) -> None:
         from audiopaper.parse import bylines  # read-only use of the dateline recognizer
 
+        if self.current is not None and not self.current.reaches(item.block):
+            self.current.closed = True  # a body far to the side: another story's
         for text, new in item.block.paragraphs():
             markers = take_markers(text)
             draft = self.open_draft()
+            draft.widen(item.block)
             if markers.continued_from is not None:
                 if draft.has_body:
                     draft = self.start()

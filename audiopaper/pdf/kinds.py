@@ -38,6 +38,7 @@ REPEAT_BAND = 0.15  # repeated text this close to an edge is a running head or f
 MASTHEAD_RATIO = 2.5
 MASTHEAD_BAND = 0.3
 BYLINE_MAX = 30  # characters
+CLUSTER_GAP = 1.5  # type sizes between the lines of one headline cluster
 _SENTENCE_ENDS = tuple("。！？!?…；;，,：:")
 CAPTION_REACH = 1.8  # line heights under a picture where its caption starts
 
@@ -230,11 +231,24 @@ def _mark_headings(blocks: Sequence[Block], body: float, kinds: list[Kind | None
                 kinds[index] = Kind.JUMP
             index += 1
             continue
-        end = index
-        while end < len(blocks) and (kinds[end] in (None,) and _is_heading(blocks[end], body)):
+        end = index + 1
+        while (
+            end < len(blocks)
+            and kinds[end] is None
+            and _is_heading(blocks[end], body)
+            and _stacked_heading(blocks[end - 1], blocks[end])
+        ):
             end += 1
         _name_cluster(blocks, body, kinds, index, end)
         index = end
+
+
+def _stacked_heading(above: Block, block: Block) -> bool:
+    """Kicker, headline and subtitle sit one under another, close and overlapping; a
+    heading elsewhere (the next story's) starts a cluster of its own."""
+    gap = block.top - above.bottom
+    overlap = min(above.x1, block.x1) - max(above.x0, block.x0)
+    return -0.5 * block.size <= gap <= CLUSTER_GAP * max(above.size, block.size) and overlap > 0
 
 
 def _is_jump_line(text: str) -> bool:

@@ -43,6 +43,7 @@ SMALL_TYPE = 0.93  # type this much smaller than the body's (captions) is never 
 STACK_GAP = 1.6  # body sizes of space between blocks stacked in one column
 SPACED_HEADING_EMS = 2.2  # widest gap inside a spaced headline, in its type size
 SPACED_GROUP_MAX = 6  # characters in one group of a spaced headline
+ROW_GAP = 1.2  # body sizes: the least space between rows of stories
 HEADING_REACH = 3.0  # body sizes above a band where a headline keeps it from parting rows
 
 
@@ -404,9 +405,10 @@ def _order(items: list[_Stack], body: float) -> list[_Stack]:
     """Cut, read the earlier part first, cut the parts again (iteratively: a page of many
     blocks must not run out of recursion). Which cut:
 
-    1. the widest clean horizontal band — one with no headline just above it, so it parts
-       rows of stories (or a body from the headline printed under it), never headlines
-       from the bodies they head;
+    1. the widest clean horizontal band — no headline just above it, and either a line
+       high or a headline just below it — so it parts rows of stories (or a body from the
+       headline printed under it), never headlines from the bodies they head nor a photo
+       from its caption;
     2. else the widest vertical gutter (columns, stories side by side);
     3. else the widest horizontal band (headline from body inside one story).
     """
@@ -418,7 +420,12 @@ def _order(items: list[_Stack], body: float) -> list[_Stack]:
             ordered += group
             continue
         bands = _gaps(group, lambda b: (b.top, b.bottom))
-        clean = [gap for gap in bands if not _heading_above(group, gap[1], body)]
+        clean = [
+            gap
+            for gap in bands
+            if not _heading_above(group, gap[1], body)
+            and (gap[0] >= ROW_GAP * body or _heading_below(group, gap[1] + gap[0], body))
+        ]
         gutters = _gaps(group, lambda b: (b.x0, b.x1))
         if clean:
             cut = max(clean)[1]
@@ -450,6 +457,15 @@ def _gaps(
             gaps.append((start - reach, reach + 0.01))
         reach = max(reach, end)
     return gaps
+
+
+def _heading_below(group: list[_Stack], edge: float, body: float) -> bool:
+    """A headline starts just below ``edge``."""
+    return any(
+        edge <= stack.top <= edge + HEADING_REACH * body
+        and max(b.size for b in stack.lines_or_blocks) >= STACK_RATIO * body
+        for stack in group
+    )
 
 
 def _heading_above(group: list[_Stack], cut: float, body: float) -> bool:

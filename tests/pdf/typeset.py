@@ -291,8 +291,8 @@ def _place(c: object, spec: PageSpec, story: Story, region: Region, content_top:
     ]
     if story.headline_below:
         heading = _heading_lines(c, story, x, 0, width, draw=False)
-        _flow_body(c, story, body_columns, top, bottom - heading - 6)
-        _heading_lines(c, story, x, bottom - heading, width)
+        lowest = _flow_body(c, story, body_columns, top, bottom - heading - 6)
+        _heading_lines(c, story, x, lowest + 6, width)  # right under the body, as printed
         return
     y = top + _heading_lines(c, story, x, top, width)
     if story.photo_caption:
