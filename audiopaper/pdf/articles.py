@@ -24,6 +24,7 @@ from audiopaper.pdf.kinds import Kind, Typed
 from audiopaper.pdf.layout import Block
 
 _HEADING = (Kind.KICKER, Kind.HEADLINE, Kind.SUBTITLE)
+UNTITLED = "无标题"
 NEIGHBOUR_COLUMN = (
     2.5  # type sizes: a body block this close beside an article's columns is its next
 )
@@ -73,16 +74,19 @@ class _Draft:
     def build(self, page: int | None, name: str | None) -> PagedArticle | None:
         from audiopaper.parse.draft import title_from_body  # read-only helper
 
-        if not self.paragraphs and self.title is None:
+        printed = (self.title or "").strip()
+        if not self.paragraphs and not printed:
             return None
+        # a body of bare punctuation gives no title to borrow: the chapter still needs a name
+        title = printed or title_from_body(self.paragraphs).strip() or UNTITLED
         article = Article(
-            title=self.title or title_from_body(self.paragraphs),
+            title=title,
             paragraphs=tuple(self.paragraphs),
             byline=self.byline,
             kicker=tuple(self.kicker),
             subtitles=tuple(self.subtitles),
             captions=tuple(self.captions),
-            title_is_derived=self.title is None,
+            title_is_derived=not printed,
         )
         return PagedArticle(article, page, name, self.jump_to, self.continued_from)
 

@@ -33,3 +33,14 @@ def test_a_block_beside_a_column_start_is_not_swallowed_by_the_column() -> None:
     glyphs += run("正文" * 12, 50, 80, 10)
     blocks = page_blocks(glyphs, [])
     assert [b.text for b in blocks] == ["日期一行", "星期日", "正文" * 12]
+
+
+def test_a_body_of_bare_punctuation_still_names_its_chapter() -> None:
+    from audiopaper.pdf.articles import UNTITLED, page_articles
+    from audiopaper.pdf.kinds import classify
+
+    glyphs = run("，，，。", 50, 300, 9) + run("正文在这里继续写下去。", 50, 400, 9)
+    typed, _ = classify(page_blocks(glyphs, []), 800, set())
+    articles = page_articles(typed, None, None)
+    assert [a.article.title for a in articles] == [UNTITLED]
+    assert articles[0].article.title_is_derived
