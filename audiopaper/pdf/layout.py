@@ -44,6 +44,8 @@ STACK_GAP = 1.6  # body sizes of space between blocks stacked in one column
 SPACED_HEADING_EMS = 2.2  # widest gap inside a spaced headline, in its type size
 SPACED_GROUP_MAX = 6  # characters in one group of a spaced headline
 ROW_GAP = 1.2  # body sizes: the least space between rows of stories
+HALF_LINE = 0.5  # body sizes: narrower bands (a photo over its caption) part nothing
+HUG = 2.0  # body sizes between a body and the headline printed under it
 HEADING_REACH = 3.0  # body sizes above a band where a headline keeps it from parting rows
 
 
@@ -424,7 +426,10 @@ def _order(items: list[_Stack], body: float) -> list[_Stack]:
             gap
             for gap in bands
             if not _heading_above(group, gap[1], body)
-            and (gap[0] >= ROW_GAP * body or _heading_below(group, gap[1] + gap[0], body))
+            and (
+                gap[0] >= ROW_GAP * body
+                or (gap[0] >= HALF_LINE * body and _heading_below(group, gap[1] + gap[0], body))
+            )
         ]
         gutters = _gaps(group, lambda b: (b.x0, b.x1))
         if clean:
@@ -462,17 +467,32 @@ def _gaps(
 def _heading_below(group: list[_Stack], edge: float, body: float) -> bool:
     """A headline starts just below ``edge``."""
     return any(
-        edge <= stack.top <= edge + HEADING_REACH * body
-        and max(b.size for b in stack.lines_or_blocks) >= STACK_RATIO * body
+        edge <= stack.top <= edge + HEADING_REACH * body and _is_heading_stack(stack, body)
         for stack in group
     )
 
 
 def _heading_above(group: list[_Stack], cut: float, body: float) -> bool:
-    """A headline (type well above the body's) ends just above ``cut``."""
+    """A headline ends just above ``cut`` — one that heads what follows, not one printed
+    right under a body of text (which closes that body's story)."""
     return any(
         cut - HEADING_REACH * body <= stack.bottom <= cut
-        and max(b.size for b in stack.lines_or_blocks) >= STACK_RATIO * body
+        and _is_heading_stack(stack, body)
+        and not _text_right_above(group, stack, body)
+        for stack in group
+    )
+
+
+def _is_heading_stack(stack: _Stack, body: float) -> bool:
+    return max(b.size for b in stack.lines_or_blocks) >= STACK_RATIO * body
+
+
+def _text_right_above(group: list[_Stack], heading: _Stack, body: float) -> bool:
+    return any(
+        0 <= heading.top - stack.bottom <= HUG * body
+        and min(stack.x1, heading.x1) - max(stack.x0, heading.x0) > 0
+        and not _is_heading_stack(stack, body)
+        and not stack.lines_or_blocks[0].is_picture
         for stack in group
     )
 
