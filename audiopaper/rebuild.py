@@ -128,18 +128,13 @@ def build_options(options: RebuildOptions, candidate: Candidate) -> BuildOptions
     if kept is None:
         raise InputError(f"edition {candidate.edition_id}: source unknown")
     folder = source_folder(options.out_dir / candidate.edition_id)
-    if len(kept.pages) != 1:
-        raise InputError(
-            f"edition {candidate.edition_id} keeps {len(kept.pages)} pages; this version "
-            "rebuilds one-page editions",
-            hint="build it again from its pages with audiopaper build",
-        )
     if options.lexicon is not None:
         lexicon: Path | None = options.lexicon
     else:
         lexicon = folder / kept.lexicon_file if kept.lexicon_file else None
     return BuildOptions(
         input_path=folder / kept.pages[0],
+        more_inputs=tuple(folder / page for page in kept.pages[1:]),
         out_dir=options.out_dir,
         date=kept.date,
         paper=kept.paper,

@@ -1,13 +1,13 @@
 """What made an edition, kept in its folder so the edition can be made again later.
 
 ``<edition>/source/`` holds the pages under their own file names in ``pages/`` (a text
-page as read: decoded, cleaned, UTF-8), the voice profile's content, the per-edition
-lexicon's content (if one was given) and ``sources.json``: paper, date, page format,
-audiopaper version, and each segment's clip cache key with the components it hashes,
-which a rebuild compares to say why a segment must be synthesized again. Names are kept
-because readers use them (a ``.md`` suffix, a page number in the name). The shipped
-lexicon is not copied: a rebuild is how a fix to it reaches old editions. Every file is
-written atomically, before ``edition.json``.
+page as read: decoded, cleaned, UTF-8; a PDF as it was), the voice profile's content,
+the per-edition lexicon's content (if one was given) and ``sources.json``: paper, date,
+page format, audiopaper version, and each segment's clip cache key with the components
+it hashes, which a rebuild compares to say why a segment must be synthesized again.
+Names are kept because readers use them (a ``.md`` suffix, a page number in the name).
+The shipped lexicon is not copied: a rebuild is how a fix to it reaches old editions.
+Every file is written atomically, before ``edition.json``.
 """
 
 from __future__ import annotations
@@ -201,14 +201,21 @@ def keep_build_sources(
 
 
 def _inputs(options: BuildOptions) -> list[Path]:
-    return [options.input_path]
+    """The page files the build read, in the order it was given them."""
+    from audiopaper.pages import expand_inputs
+
+    return expand_inputs((options.input_path, *options.more_inputs))
 
 
 def _page_as_read(path: Path) -> PageSource:
-    """A text page decoded and cleaned as the build read it, stored as UTF-8."""
+    """A text page decoded and cleaned as the build read it, stored as UTF-8; a PDF as
+    it is (its layout is what the reader reads, and may read better tomorrow)."""
+    from audiopaper.pdf import is_pdf
     from audiopaper.read import read_text
 
     name = Path(path).name.lstrip(".") or "page.txt"  # a dot name would look like a temp
+    if Path(path).suffix.lower() == ".pdf" or is_pdf(Path(path)):
+        return PageSource(f"{PAGES_FOLDER}/{name}", _read(path))
     return PageSource(f"{PAGES_FOLDER}/{name}", read_text(path).encode("utf-8"))
 
 
