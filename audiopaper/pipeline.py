@@ -366,12 +366,13 @@ def _write_audio(
     """Encode, tag and move the MP3 into place; returns the loudness measured before
     (input) and after (output) normalization."""
     from audiopaper import assemble
+    from audiopaper.tags import EditionTags, write_tags
 
     audio_path.parent.mkdir(parents=True, exist_ok=True)
     temp = assemble.temp_audio_path(audio_path)
     try:
         measured, result = assemble.encode_edition(timeline, temp)
-        tags = assemble.EditionTags(
+        tags = EditionTags(
             title=edition.title,
             album=edition.paper,
             artist=edition.paper,
@@ -379,7 +380,7 @@ def _write_audio(
             comment=_table_of_contents(edition),
             cover_png=cover_png,
         )
-        assemble.write_tags(temp, tags, chapters)
+        write_tags(temp, tags, chapters)
         _fsync(temp)
         os.replace(temp, audio_path)
     finally:
