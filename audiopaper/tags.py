@@ -23,8 +23,9 @@ class EditionTags:
 
 
 def write_tags(path: Path, tags: EditionTags, chapters: list[Chapter]) -> None:
-    """ID3v2.3 with UTF-16 text (reads back in ffmpeg, mutagen and Apple's apps),
-    one CHAP per chapter under a top-level ordered CTOC."""
+    """ID3v2.3 with UTF-16 text (reads back in ffmpeg, mutagen, eyeD3 and Apple's apps),
+    one CHAP per chapter under a top-level ordered CTOC. The date is v2.3's TYER + TDAT:
+    TDRC is a v2.4 frame that v2.3 readers ignore."""
     from mutagen.id3 import (
         APIC,
         CHAP,
@@ -32,10 +33,11 @@ def write_tags(path: Path, tags: EditionTags, chapters: list[Chapter]) -> None:
         CTOC,
         TALB,
         TCON,
-        TDRC,
+        TDAT,
         TIT2,
         TLEN,
         TPE1,
+        TYER,
         CTOCFlags,
         Encoding,
         PictureType,
@@ -46,7 +48,11 @@ def write_tags(path: Path, tags: EditionTags, chapters: list[Chapter]) -> None:
     tag.add(TIT2(encoding=enc, text=[tags.title]))
     tag.add(TALB(encoding=enc, text=[tags.album]))
     tag.add(TPE1(encoding=enc, text=[tags.artist]))
-    tag.add(TDRC(encoding=enc, text=[tags.date.isoformat()]))
+    # Digits only: Latin-1, which every v2.3 reader parses as a date.
+    tag.add(TYER(encoding=Encoding.LATIN1, text=[f"{tags.date.year:04d}"]))
+    tag.add(
+        TDAT(encoding=Encoding.LATIN1, text=[f"{tags.date.day:02d}{tags.date.month:02d}"])
+    )  # DDMM
     tag.add(TCON(encoding=enc, text=["Podcast"]))
     tag.add(COMM(encoding=enc, lang="chi", desc="", text=[tags.comment]))
     if chapters:
