@@ -18,6 +18,7 @@ from audiopaper.ffmpeg import (
 )
 from audiopaper.fsutil import temp_prefix
 from audiopaper.models import Chapter, Clip, Cue, Pause
+from audiopaper.publish.transcript import join_pieces
 
 MP3_RATE = 44_100
 MP3_BITRATE = "64k"
@@ -151,7 +152,8 @@ def cues_for(timeline: Timeline) -> list[Cue]:
         start, end = _spoken_span(item)
         if key == current_key and cues:
             last = cues[-1]
-            cues[-1] = Cue(last.start_ms, timeline.ms(end), last.text + segment.source_text)
+            text = join_pieces(last.text, segment.source_text)
+            cues[-1] = Cue(last.start_ms, timeline.ms(end), text)
         elif segment.source_text:
             cues.append(Cue(timeline.ms(start), timeline.ms(end), segment.source_text))
         current_key = key
