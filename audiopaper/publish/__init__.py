@@ -35,7 +35,7 @@ from audiopaper.publish.show import (
     is_own_cover,
     load_config,
     publication_time,
-    save_config,
+    remember_published,
     with_identity,
 )
 from audiopaper.publish.transcript import write_transcripts
@@ -103,7 +103,7 @@ def refresh_site(
     A ``config`` given is remembered for later rebuilds; none means the remembered one.
     The show keeps the guid of its first build; a new address is recorded as a move."""
     config = with_identity(out_dir, config or saved_config(out_dir))
-    save_config(out_dir, config)
+    remember_published(out_dir, config)
     now = now or dt.datetime.now(dt.UTC)
     cover = _channel_cover(Path(out_dir), config)
     config = replace(config, cover_file=cover.name)

@@ -13,11 +13,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import io
+import ipaddress
 import json
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from audiopaper.errors import ConfigError, InputError, PublishError
 from audiopaper.fsutil import atomic_write_bytes
@@ -45,6 +47,7 @@ SHOW_FIELDS = (
 COVER_MIN, COVER_MAX = 1400, 3000  # Apple's bounds for show art, in pixels
 _TABLE = "CREATE TABLE IF NOT EXISTS show_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 _LEGACY_SETTINGS = "feed"  # where the feed settings were kept before this table
+_PUBLISHED = "published_feed_url"  # the address the feed was last written for
 _OWN_COVER = re.compile(r"show-cover-[0-9a-f]{12}\.(?:png|jpg)")
 
 
@@ -59,9 +62,11 @@ def load_config(out_dir: Path) -> FeedConfig:
     return FeedConfig(**values)  # type: ignore[arg-type]
 
 
-def save_config(out_dir: Path, config: FeedConfig) -> None:
+def save_config(
+    out_dir: Path, config: FeedConfig, extra: Mapping[str, object] | None = None
+) -> None:
     """Remember every setting of ``config`` for later builds."""
-    values = dataclasses.asdict(config)
+    values = {**dataclasses.asdict(config), **(extra or {})}
     with _connect(out_dir) as db, db:
         db.executemany(
             "INSERT OR REPLACE INTO show_settings (key, value) VALUES (?, ?)",
@@ -70,20 +75,52 @@ def save_config(out_dir: Path, config: FeedConfig) -> None:
 
 
 def with_identity(out_dir: Path, config: FeedConfig) -> FeedConfig:
-    """``config`` with the show's identity: the guid fixed at the first build (never
-    changed after, wherever the feed moves), and the old feed address recorded when
-    the feed moves."""
+    """``config`` with the show's identity: the guid fixed at the first build on a
+    public address (never changed after, wherever the feed moves), and the old feed
+    address recorded when the feed moves. A local address (127.0.0.1, a LAN) is a
+    preview: it fixes no guid (every preview would share one) and a move from it is
+    no move."""
     stored = _read_table(out_dir)
-    legacy = load_settings(out_dir, _LEGACY_SETTINGS) or {}
-    old_base = stored.get("base_url") or legacy.get("base_url")
-    first = dataclasses.replace(config, base_url=str(old_base)) if old_base else config
-    guid = stored.get("podcast_guid") or config.podcast_guid or podcast_guid(first.feed_url)
+    published = stored.get(_PUBLISHED) or _legacy_feed_url(out_dir)
+    guid = stored.get("podcast_guid") or config.podcast_guid
+    if not guid and not is_local_url(config.feed_url):
+        first = str(published) if published and not is_local_url(str(published)) else None
+        guid = podcast_guid(first or config.feed_url)
     moves = stored.get("previous_feed_urls")
     previous = [str(u) for u in moves] if isinstance(moves, list) else [*config.previous_feed_urls]
-    if first.feed_url != config.feed_url:
-        previous = [u for u in previous if u != first.feed_url] + [first.feed_url]
+    if published and published != config.feed_url and not is_local_url(str(published)):
+        previous = [u for u in previous if u != published] + [str(published)]
     previous = [u for u in previous if u != config.feed_url]
-    return dataclasses.replace(config, podcast_guid=str(guid), previous_feed_urls=tuple(previous))
+    return dataclasses.replace(
+        config, podcast_guid=str(guid) if guid else None, previous_feed_urls=tuple(previous)
+    )
+
+
+def remember_published(out_dir: Path, config: FeedConfig) -> None:
+    """Remember ``config`` as the one the feed was just written with."""
+    save_config(out_dir, config, {_PUBLISHED: config.feed_url})
+
+
+def is_local_url(url: str) -> bool:
+    """An address only this machine or its network reaches."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host in ("localhost", "") or host.endswith((".localhost", ".local", ".lan")):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
+
+
+def _legacy_feed_url(out_dir: Path) -> str | None:
+    base = (load_settings(out_dir, _LEGACY_SETTINGS) or {}).get("base_url")
+    if not base:
+        return None
+    try:
+        return FeedConfig(base_url=str(base)).feed_url
+    except ConfigError:
+        return None
 
 
 def update_show(out_dir: Path, changes: Mapping[str, object]) -> FeedConfig:
