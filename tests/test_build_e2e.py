@@ -77,7 +77,7 @@ def test_files_are_where_the_readme_says(built: tuple[Path, Path, str]) -> None:
     ):
         assert (folder / name).is_file(), name
     assert len(list(folder.glob("cover-" + "[0-9a-f]" * 12 + ".png"))) == 1
-    for name in ("feed.xml", "index.html", "episodes.sqlite", "favicon.svg"):
+    for name in ("feed.xml", "index.html", "episodes.sqlite"):
         assert (out / name).is_file(), name
     assert len(list(out.glob("cover-" + "[0-9a-f]" * 12 + ".png"))) == 1
     assert not [p for p in out.rglob(".tmp-*")]

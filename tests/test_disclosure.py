@@ -47,7 +47,7 @@ def test_profiles_word_it_and_can_say_nothing(tmp_path: Path) -> None:
     assert load_profile(silent).disclosure == ""
     bad = tmp_path / "bad.toml"
     bad.write_text("disclosure = 3\n" + PROFILE, "utf-8")
-    with pytest.raises(ConfigError, match="disclosure .* must be a string"):
+    with pytest.raises(ConfigError, match=r"disclosure .* must be a string"):
         load_profile(bad)
 
 

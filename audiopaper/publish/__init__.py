@@ -4,7 +4,7 @@ folder-wide feed and web page.
 Layout of the output folder (every name ASCII; ``<hash>`` is 12 hex digits of the
 picture's content hash, so a new picture gets a new URL)::
 
-    feed.xml  index.html  favicon.svg  cover-<hash>.png (or show-cover-<hash>.png|jpg)
+    feed.xml  index.html  cover-<hash>.png (or show-cover-<hash>.png|jpg)
     episodes.sqlite
     <edition-id>/<edition-id>.mp3  chapters.json  transcript.vtt  transcript.srt
     <edition-id>/cover-<hash>.png
@@ -39,7 +39,7 @@ from audiopaper.publish.show import (
     with_identity,
 )
 from audiopaper.publish.transcript import write_transcripts
-from audiopaper.publish.webpage import write_favicon, write_index
+from audiopaper.publish.webpage import write_index
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -112,7 +112,6 @@ def refresh_site(
         cover,
         write_feed(out_dir, records, config, now),
         write_index(out_dir, records, config),
-        write_favicon(out_dir),
     ]
 
 

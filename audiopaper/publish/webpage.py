@@ -18,9 +18,9 @@ from audiopaper.publish.registry import EpisodeRecord
 from audiopaper.publish.transcript import clean_text
 
 INDEX_NAME = "index.html"
-FAVICON_NAME = "favicon.svg"
-# A folded newspaper page on the masthead red of the covers: shapes only, so it draws
-# the same without any font.
+# A newspaper page on the masthead red of the covers: shapes only, so it draws the same
+# without any font. Inline, like the CSS and JS: the page needs no other file and no
+# server setting (an .svg served as octet-stream would show no icon).
 FAVICON_SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">
 <rect width="64" height="64" rx="12" fill="#9e1b1b"/>
 <rect x="14" y="12" width="36" height="40" rx="3" fill="#fff8ec"/>
@@ -56,7 +56,7 @@ def render_index(records: Sequence[EpisodeRecord], config: FeedConfig) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <link rel="alternate" type="application/rss+xml" title="{_attr(config.title)}" href="{FEED_NAME}">
-<link rel="icon" type="image/svg+xml" href="{FAVICON_NAME}">
+<link rel="icon" type="image/svg+xml" href="{_favicon_href()}">
 <style>
 {_static("page.css")}</style>
 </head>
@@ -85,12 +85,6 @@ def render_index(records: Sequence[EpisodeRecord], config: FeedConfig) -> str:
 def write_index(out_dir: Path, records: Sequence[EpisodeRecord], config: FeedConfig) -> Path:
     path = Path(out_dir) / INDEX_NAME
     atomic_write_text(path, render_index(records, config))
-    return path
-
-
-def write_favicon(out_dir: Path) -> Path:
-    path = Path(out_dir) / FAVICON_NAME
-    atomic_write_text(path, FAVICON_SVG)
     return path
 
 
@@ -193,6 +187,11 @@ def _attr(text: str) -> str:
 
 def _href(name: str) -> str:
     return escape(quote(name), quote=True)
+
+
+def _favicon_href() -> str:
+    svg = " ".join(FAVICON_SVG.split())
+    return escape("data:image/svg+xml," + quote(svg, safe=" =:/,."), quote=True)
 
 
 def _static(name: str) -> str:

@@ -35,7 +35,6 @@ def test_publish_writes_every_file(make_episode: MakeEpisode, out_dir: Path) -> 
         "2026-11-26/transcript.srt",
         "2026-11-26/transcript.vtt",
         "cover-HASH.png",
-        "favicon.svg",
         "feed.xml",
         "index.html",
     ]

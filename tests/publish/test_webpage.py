@@ -145,7 +145,8 @@ def test_a_quote_in_a_title_stays_in_its_attribute(
 def test_favicon_and_player_metadata(make_episode: MakeEpisode, out_dir: Path) -> None:
     page = _page(out_dir, make_episode, titles=["开篇：本期导读", "头版：新规"])
     (icon,) = [a for a in page.all("link") if a.get("rel") == "icon"]
-    assert icon == {"rel": "icon", "type": "image/svg+xml", "href": "favicon.svg"}
+    assert icon["type"] == "image/svg+xml"
+    assert icon["href"].startswith("data:image/svg+xml,%3Csvg")  # inline: no other file
     section = next(a for a in page.all("section") if "data-edition" in a)
     assert section["data-show"] == CONFIG.title
     assert section["data-artwork"] == "2026-11-26/cover.png"
