@@ -23,6 +23,7 @@ from audiopaper.publish.chapters import description_text, write_chapters_json
 from audiopaper.publish.feed import DEFAULT_BASE_URL, FeedConfig, write_feed
 from audiopaper.publish.registry import (
     CHAPTERS_NAME,
+    COVER_NAME,
     EpisodeRecord,
     Removal,
     edition_folder,
@@ -54,8 +55,8 @@ __all__ = [
     "saved_config",
 ]
 
-# Pictures this program wrote: the old fixed name and the content-hashed ones.
-_DRAWN_COVER = re.compile(r"cover(?:-[0-9a-f]{12})?\.png")
+# Pictures this program writes: drawn covers and a producer's art, content-hashed.
+_HASHED_COVER = re.compile(r"(?:show-)?cover-[0-9a-f]{12}\.(?:png|jpg)")
 
 
 def publish_edition(
@@ -93,7 +94,9 @@ def publish_edition(
     published = publication_time(episode.date, config.publish_hour, episode.built_at)
     # only now: the edition's files are complete
     upsert(out_dir, episode, pub_date=published, cover_name=cover.name)
-    return files + refresh_site(out_dir, config, now=now)
+    files += refresh_site(out_dir, config, now=now)
+    _drop_pictures(folder, keep=cover.name, legacy=True)  # nothing links to them now
+    return files
 
 
 def refresh_site(
@@ -108,40 +111,42 @@ def refresh_site(
     cover = _channel_cover(Path(out_dir), config)
     config = replace(config, cover_file=cover.name)
     records = list_episodes(out_dir)
-    return [
+    files = [
         cover,
         write_feed(out_dir, records, config, now),
         write_index(out_dir, records, config),
     ]
+    _drop_pictures(Path(out_dir), keep=cover.name)  # only once the feed names the new one
+    return files
 
 
 def _channel_cover(out_dir: Path, config: FeedConfig) -> Path:
     """The producer's image when one is set (and still there), else one drawn from the
-    title; drawn ones that are no longer current are deleted."""
+    title."""
     from audiopaper.publish.cover import channel_cover  # Pillow: only when drawing
 
     if config.cover and is_own_cover(config.cover) and (out_dir / config.cover).is_file():
-        _drop_pictures(out_dir, keep="")
         return out_dir / config.cover
     png = channel_cover(config.title)
     return _write_picture(out_dir, hashed_name("cover", png, "png"), png)
 
 
 def _write_picture(folder: Path, name: str, data: bytes) -> Path:
-    """Write a content-hashed picture (unless that very file is there) and delete the
-    covers this program drew before under other names."""
+    """Write a content-hashed picture, unless that very file is there."""
     from audiopaper.fsutil import atomic_write_bytes
 
     path = folder / name
     if not (path.is_file() and path.read_bytes() == data):
         atomic_write_bytes(path, data)
-    _drop_pictures(folder, keep=name)
     return path
 
 
-def _drop_pictures(folder: Path, keep: str) -> None:
-    for old in folder.glob("cover*.png"):
-        if old.name != keep and _DRAWN_COVER.fullmatch(old.name) and not old.is_symlink():
+def _drop_pictures(folder: Path, keep: str, *, legacy: bool = False) -> None:
+    """Delete the covers this program wrote before under other names (content-hashed
+    ones; with ``legacy``, in an edition's own folder, the old fixed ``cover.png``)."""
+    for old in folder.glob("*cover*"):
+        ours = _HASHED_COVER.fullmatch(old.name) or (legacy and old.name == COVER_NAME)
+        if ours and old.name != keep and old.is_file() and not old.is_symlink():
             old.unlink(missing_ok=True)
 
 
