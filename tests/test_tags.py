@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import subprocess
@@ -20,7 +21,7 @@ TAGS = EditionTags(
     title="3月18日｜滨江区打造沿江生态廊道",
     album="滨江日报",
     artist="滨江日报",
-    date=dt.date(2024, 3, 8),
+    date=dt.date(2024, 3, 18),
     comment="本期由合成语音朗读（offline：baker）。\n1. 滨江区打造沿江生态廊道",
 )
 CHAPTERS = [Chapter("开篇：本期导读", 0, 600), Chapter("滨江区打造沿江生态廊道", 600, 1000, 0)]
@@ -38,10 +39,7 @@ def test_eyed3_reads_a_v23_date_title_and_comment(tagged: Path) -> None:
     assert audio is not None and audio.tag is not None
     tag = audio.tag
     assert tag.version == (2, 3, 0)
-    # eyeD3 0.9 reads the year from TYER; it cannot parse any TDAT (not even its own),
-    # so the day and month are checked on the raw frames below.
-    best = tag.getBestDate()
-    assert best is not None and best.year == 2024
+    assert str(tag.getBestDate()) == "2024-03-18"  # TYER + TDAT, as a v2.3 reader sees them
     assert tag.title == TAGS.title
     assert tag.album == "滨江日报"
     assert [c.text for c in tag.comments] == [TAGS.comment]
@@ -52,8 +50,18 @@ def test_only_v23_frames_are_written(tagged: Path) -> None:
     raw = ID3(str(tagged), translate=False)  # frames as stored, not upgraded to v2.4
     assert raw.version == (2, 3, 0)
     assert "TDRC" not in raw and "TYER" in raw and "TDAT" in raw
-    assert str(raw["TYER"]) == "2024" and str(raw["TDAT"]) == "0803"  # DDMM
-    assert str(ID3(str(tagged))["TDRC"]) == "2024-03-08"  # mutagen's v2.4 view agrees
+    assert str(raw["TYER"]) == "2024" and str(raw["TDAT"]) == "1803"  # DDMM
+    assert str(ID3(str(tagged))["TDRC"]) == "2024-03-18"  # mutagen's v2.4 view agrees
+
+
+def test_an_early_day_is_written_ddmm_too(tmp_path: Path) -> None:
+    # eyeD3 0.9 checks a TDAT as if it were a year and drops days 01-09 (its own
+    # writes too), so these are checked on the raw frames and in mutagen.
+    path = make_mp3(tmp_path / "early.mp3", 0.5)
+    write_tags(path, dataclasses.replace(TAGS, date=dt.date(2024, 3, 8)), CHAPTERS)
+    raw = ID3(str(path), translate=False)
+    assert (str(raw["TYER"]), str(raw["TDAT"])) == ("2024", "0803")
+    assert str(ID3(str(path))["TDRC"]) == "2024-03-08"
 
 
 def test_ffprobe_sees_the_date_and_chapters(tagged: Path) -> None:
