@@ -135,6 +135,11 @@ def update_show(out_dir: Path, changes: Mapping[str, object]) -> FeedConfig:
     for name in ("owner_name", "owner_email", "copyright", "link", "subcategory"):
         if values.get(name) == "":
             values[name] = None  # an empty value clears an optional setting
+    for name in ("title", "description", "author", "language", "category"):
+        if name in values and not str(values[name]).strip():
+            raise ConfigError(
+                f"the show's {name} cannot be empty", hint="give a value, or leave it as it is"
+            )
     config = load_config(out_dir)
     if "category" in values and "subcategory" not in values:
         values["subcategory"] = None  # the old subcategory belongs to the old category

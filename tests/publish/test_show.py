@@ -141,6 +141,7 @@ def test_a_new_category_drops_the_old_subcategory(out_dir: Path) -> None:
         ({"language": "中文"}, "not a language tag"),
         ({"link": "binjiang.example.com"}, "not an absolute http"),
         ({"publish_hour": 24}, "not an hour of the day"),
+        ({"title": "  "}, "title cannot be empty"),
     ],
 )
 def test_settings_a_directory_would_reject_are_refused(
