@@ -239,10 +239,24 @@ def is_own_cover(name: str) -> bool:
 
 
 def _read_table(out_dir: Path) -> dict[str, object]:
-    if not (Path(out_dir) / DB_NAME).exists():
+    """The stored settings; read-only, so planning never writes into the folder."""
+    path = Path(out_dir) / DB_NAME
+    if not path.exists():
         return {}
-    with _connect(out_dir) as db:
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error as exc:
+        raise PublishError(f"cannot open the show settings in {path}: {exc}") from exc
+    try:
         rows = db.execute("SELECT key, value FROM show_settings").fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return {}  # a folder from before the show settings: the defaults
+        raise PublishError(f"show settings in {path}: {exc}") from exc
+    except sqlite3.Error as exc:
+        raise PublishError(f"show settings in {path}: {exc}") from exc
+    finally:
+        db.close()
     values: dict[str, object] = {}
     for key, value in rows:
         try:
