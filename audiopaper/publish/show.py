@@ -160,7 +160,8 @@ def show_lines(config: FeedConfig) -> list[tuple[str, str]]:
         else:
             text = str(value)
         rows.append((name.replace("_", "-"), text))
-    rows += [("feed-url", config.feed_url), ("podcast-guid", config.guid)]
+    guid = config.podcast_guid or "(fixed at the first build on a public address)"
+    rows += [("feed-url", config.feed_url), ("podcast-guid", guid)]
     rows += [("moved-from", url) for url in config.previous_feed_urls]
     return rows
 

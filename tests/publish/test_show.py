@@ -277,6 +277,7 @@ def test_show_command_prints_and_sets(out_dir: Path, tmp_path: Path) -> None:
     assert printed.exit_code == 0, printed.output
     assert re.search(r"^owner-email\s+\(not set\)$", printed.output, re.M)
     assert re.search(r"^category\s+News$", printed.output, re.M)
+    assert re.search(r"^podcast-guid\s+\(fixed at the first build", printed.output, re.M)
     art = _image(tmp_path / "art.png", (1500, 1500))
     result = runner.invoke(
         app,
