@@ -318,3 +318,20 @@ def test_show_command_rejects_bad_values_with_one_line(out_dir: Path, tmp_path: 
     assert "audiopaper: error: the cover" in result.output and "500×500" in result.output
     result = CliRunner().invoke(app, ["show", "--out", str(out_dir), "--category", "Newz"])
     assert result.exit_code == 1 and "not an Apple Podcasts category" in result.output
+
+
+def test_a_folder_from_before_the_show_table_keeps_its_settings_and_guid(
+    make_episode: MakeEpisode, out_dir: Path
+) -> None:
+    from audiopaper.publish.registry import save_settings, upsert
+
+    upsert(out_dir, make_episode(D1))
+    old = {"base_url": PUBLIC, "title": "旧节目名", "owner_email": "old@example.com"}
+    save_settings(out_dir, "feed", old)  # where earlier versions kept the feed settings
+    config = load_config(out_dir)
+    assert (config.base_url, config.title, config.owner_email) == tuple(old.values())
+    refresh_site(out_dir, now=NOW)
+    channel = _channel(out_dir)
+    assert channel.findtext("podcast:guid", namespaces=NS) == podcast_guid(PUBLIC + "feed.xml")
+    assert channel.find("itunes:new-feed-url", NS) is None
+    assert channel.findtext("title") == "旧节目名"
