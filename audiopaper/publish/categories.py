@@ -63,7 +63,8 @@ def check_show_fields(show: ShowFields) -> None:
                 f"the website {show.link!r} is not an absolute http(s) URL",
                 hint="give the show's home page, e.g. https://paper.example.com/",
             )
-    if isinstance(show.publish_hour, bool) or not 0 <= show.publish_hour <= 23:
+    hour = show.publish_hour
+    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
         raise ConfigError(
             f"the publish hour {show.publish_hour!r} is not an hour of the day",
             hint="give 0 to 23 (Beijing time)",

@@ -45,6 +45,7 @@ SHOW_FIELDS = (
     "spoken_disclosure",
 )
 COVER_MIN, COVER_MAX = 1400, 3000  # Apple's bounds for show art, in pixels
+COVER_MAX_BYTES = 10_000_000
 _TABLE = "CREATE TABLE IF NOT EXISTS show_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 _LEGACY_SETTINGS = "feed"  # where the feed settings were kept before this table
 _PUBLISHED = "published_feed_url"  # the address the feed was last written for
@@ -172,9 +173,17 @@ def check_cover_image(path: Path) -> tuple[bytes, str]:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        data = Path(path).read_bytes()
+        if not Path(path).is_file():
+            raise InputError(f"the cover {path} is not a file", hint="give a PNG or JPEG file")
+        with Path(path).open("rb") as file:
+            data = file.read(COVER_MAX_BYTES + 1)  # bounded: never a device or a huge file
     except OSError as exc:
         raise InputError(f"cannot read the cover {path}: {exc.strerror or exc}") from exc
+    if len(data) > COVER_MAX_BYTES:
+        raise InputError(
+            f"the cover {path} is over {COVER_MAX_BYTES // 1_000_000} MB",
+            hint="save it smaller (directories load show art on phones)",
+        )
     try:
         with Image.open(io.BytesIO(data)) as image:
             kind, mode, (width, height) = image.format, image.mode, image.size

@@ -141,6 +141,7 @@ def test_a_new_category_drops_the_old_subcategory(out_dir: Path) -> None:
         ({"language": "中文"}, "not a language tag"),
         ({"link": "binjiang.example.com"}, "not an absolute http"),
         ({"publish_hour": 24}, "not an hour of the day"),
+        ({"publish_hour": "6"}, "not an hour of the day"),
         ({"title": "  "}, "title cannot be empty"),
     ],
 )
@@ -174,6 +175,10 @@ def test_a_cover_must_be_a_square_rgb_png_or_jpeg_of_1400_to_3000(
 def test_a_good_jpeg_cover_is_taken(tmp_path: Path) -> None:
     data, extension = check_cover_image(_image(tmp_path / "a.jpg", (3000, 3000), fmt="JPEG"))
     assert extension == "jpg" and data[:2] == b"\xff\xd8"
+    with pytest.raises(InputError, match="not a file"):
+        check_cover_image(Path("/dev/zero"))
+    with pytest.raises(InputError, match="not a file"):
+        check_cover_image(tmp_path)
     not_a_picture = tmp_path / "x.png"
     not_a_picture.write_text("not a picture", "utf-8")
     with pytest.raises(InputError, match="not an image"):
