@@ -20,6 +20,14 @@ def _plus(m: re.Match[str], ctx: Context) -> str:
     return "加"
 
 
+def _word(m: re.Match[str], ctx: Context) -> str:
+    return _NAMES[m.group(0).strip()]
+
+
+# Symbols between words, read by name: 研发&创新 → 研发和创新, @某某 → at某某.
+_NAMES = {"&": "和", "@": "at", "~": "到", "#": "井号", "№": "第"}
+
+
 def _per(m: re.Match[str], ctx: Context) -> str:
     unit = m.group("u")
     if unit in units():
@@ -44,6 +52,7 @@ def _rules() -> tuple[Rule, ...]:
             _per,
         ),
         Rule("date", re.compile(rf"(?<![\d.])(\d{{1,2}})·(\d{{1,2}})(?=[{_CJK}”\s]|$)"), _event),
+        Rule("symbol", re.compile(r"\s?[&@]\s?|№\s?(?=\d)"), _word),
     )
 
 
