@@ -92,6 +92,7 @@ class Plan:
     segments: list[Segment]
     lexicon: Lexicon
     engines: dict[str, Engine] = field(default_factory=dict)
+    unspoken: list[str] = field(default_factory=list)  # characters no engine can voice
 
 
 @dataclass
@@ -136,7 +137,10 @@ def plan(options: BuildOptions) -> Plan:
     for engine in engines.values():
         if engine.info.takes_pinyin:
             engine.set_pinyin_overrides(lexicon.pinyin_overrides())
-    return Plan(edition, profile, segments, lexicon, engines)
+    from audiopaper.frontend.report import unspoken
+
+    missing = unspoken(segments, lambda s: engines[profile.voice_for(s.role).engine])
+    return Plan(edition, profile, segments, lexicon, engines, missing)
 
 
 def check_voices(profile: VoiceProfile, engines: dict[str, Engine], *, online: bool) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from audiopaper.engines.base import EngineInfo, Synthesis, Voice
 from audiopaper.errors import EngineError, EngineUnavailable, OutputError
-from audiopaper.frontend import Frontend, Phonemes
+from audiopaper.frontend import Frontend, Phonemes, Unvoiced
 from audiopaper.fsutil import atomic_write_bytes
 
 if TYPE_CHECKING:
@@ -163,6 +163,10 @@ class OfflineEngine:
         """What the model is fed for ``text`` (its phoneme symbols): the clip cache is
         keyed by it, so a rule or lexicon change re-synthesizes only what it changed."""
         return " ".join(self.frontend.phonemes(text).symbols)
+
+    def unvoiced(self, text: str) -> tuple[Unvoiced, ...]:
+        """The characters of ``text`` this voice cannot say, with their positions."""
+        return self.frontend.phonemes(text).unvoiced
 
     def check_available(self) -> None:
         _assets()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
@@ -17,8 +18,13 @@ from audiopaper.frontend.g2p import Syllable
 
 # Pause symbols the Baker model was trained with: #3 ends an intonational phrase.
 PAUSE_FOR = {"，": "#3", ",": "#3", "；": "#3", ";": "#3", "：": "#3", ":": "#3", "、": "#2"}
-# Punctuation that shapes prosody or is simply not read; anything else is reported.
-SILENT = frozenset(set(PAUSE_FOR) | set("。！？!?…—“”‘’\"'()（）《》〈〉【】[]·.-"))
+# Punctuation that shapes prosody or is simply not read (brackets, dashes, bullets);
+# anything else is reported.
+SILENT = frozenset(
+    set(PAUSE_FOR)
+    | set("。！？!?…⋯—“”‘’\"'()（）《》〈〉【】[]·.-")
+    | set("「」『』〔〕［］｛｝{}〖〗〘〙﹁﹂﹃﹄–―－‐‑‒•●○◆◇■□▲△▶►★☆※·・︰")
+)
 _BAKER_HAN = re.compile(r"[\u4e00-\u9fa5]")  # the block the Baker frontend knows
 _NEUTRAL_TONE = "5"
 _BREAKS = ("sil", "#0", "#2", "#3")
@@ -67,6 +73,8 @@ class Frontend:
 
     def __init__(self, overrides: Mapping[str, list[str]] | None = None) -> None:
         self.overrides = {w: tuple(p) for w, p in (overrides or {}).items() if w and p}
+        # Planning, the cache key and synthesis all ask for the same segments.
+        self._phonemes: dict[str, Phonemes] = {}
 
     def syllables(self, text: str, *, sandhi_stage: bool = True) -> list[Syllable]:
         """One Syllable per character of ``text``: dictionary readings, the news polyphone
@@ -77,6 +85,12 @@ class Frontend:
         return [s for word in words for s in word]
 
     def phonemes(self, text: str) -> Phonemes:
+        found = self._phonemes.get(text)
+        if found is None:
+            found = self._phonemes[text] = self._make_phonemes(text)
+        return found
+
+    def _make_phonemes(self, text: str) -> Phonemes:
         spelled, origin = _spell(text)
         symbols = ["sil"]
         unvoiced: list[Unvoiced] = []
@@ -103,14 +117,14 @@ def _distinct(unvoiced: list[Unvoiced]) -> tuple[Unvoiced, ...]:
 
 def _spell(text: str) -> tuple[str, list[int]]:
     """The text with Latin letters spelled out the way a reader does (the Baker voice has
-    no English phones) and 〇 as 零; ``origin[i]`` is where character i came from."""
+    no English phones), Greek letters by name, and 〇 as 零; ``origin[i]`` is where
+    character i came from."""
     readings = latin_readings()
     out: list[str] = []
     origin: list[int] = []
     for position, char in enumerate(text):
-        spoken = (
-            "零" if char == "〇" else readings.get(char.upper(), char) if char.isascii() else char
-        )
+        letter = unicodedata.normalize("NFKC", char).upper()  # Ｇ → G, α → Α
+        spoken = "零" if char == "〇" else readings.get(letter, char) if len(letter) == 1 else char
         out.append(spoken)
         origin.extend([position] * len(spoken))
     return "".join(out), origin

@@ -45,7 +45,11 @@ def _event(m: re.Match[str], ctx: Context) -> str | None:
 def _rules() -> tuple[Rule, ...]:
     per_words = alternation(words("measure_words.tsv"))
     return (
-        Rule("symbol", re.compile(rf"(?<=[{_CJK}”）)])\s?\+\s?(?=[{_CJK}“（(]|$)"), _plus),
+        Rule(
+            "symbol",
+            re.compile(rf"(?<=[{_CJK}”）)])\s?\+\s?(?=[{_CJK}“”\"'’（()）、，,。；;]|$)"),
+            _plus,
+        ),
         Rule(
             "symbol",
             re.compile(rf"(?<=[{_CJK}A-Za-z])/(?:(?P<u>{unit_pattern()})|(?={per_words}))"),
@@ -53,6 +57,7 @@ def _rules() -> tuple[Rule, ...]:
         ),
         Rule("date", re.compile(rf"(?<![\d.])(\d{{1,2}})·(\d{{1,2}})(?=[{_CJK}”\s]|$)"), _event),
         Rule("symbol", re.compile(r"\s?[&@]\s?|№\s?(?=\d)"), _word),
+        Rule("symbol", re.compile(rf"(?<=[{_CJK}])\s?~\s?(?=[{_CJK}])"), _word),
     )
 
 
