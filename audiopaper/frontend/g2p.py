@@ -65,7 +65,8 @@ def _load_phrases() -> None:
     load_single_dict(
         {
             ord(char): ",".join(to_tone(s) for s in readings.split())
-            for char, readings in data_rows("chars.tsv")
+            for name in ("rare_chars.tsv", "chars.tsv")  # the hand-written table last
+            for char, readings in data_rows(name)
         }
     )
 
