@@ -18,6 +18,8 @@ from audiopaper.frontend.g2p import Syllable
 
 # Pause symbols the Baker model was trained with: #3 ends an intonational phrase.
 PAUSE_FOR = {"，": "#3", ",": "#3", "；": "#3", ";": "#3", "：": "#3", ":": "#3", "、": "#2"}
+# A slash or bar the normalizer left stands between alternatives (男/女): a short pause.
+PAUSE_FOR.update({"/": "#2", "／": "#2", "|": "#2", "｜": "#2"})
 # Punctuation that shapes prosody or is simply not read (brackets, dashes, bullets);
 # anything else is reported.
 SILENT = frozenset(

@@ -34,7 +34,8 @@ def _extension(m: re.Match[str], ctx: Context) -> str:
 
 
 def _context_code(m: re.Match[str], ctx: Context) -> str:
-    return m.group(1) + m.group(2) + read_digits(m.group(3), yao=True)
+    # The words and punctuation before the code as written (订单号： keeps its colon).
+    return ctx.text[m.start() : m.start(3)] + read_digits(m.group(3), yao=True)
 
 
 def _quoted(m: re.Match[str], ctx: Context) -> str | None:
@@ -96,7 +97,9 @@ def _rules() -> tuple[Rule, ...]:
         ),
         Rule(
             "code",
-            re.compile(rf"({contexts})[:：]?\s?([A-Za-z]{{0,2}})(\d[\d-]{{1,}}\d)(?![\d.])"),
+            re.compile(
+                rf"({contexts})((?:为|是)?[:：]?\s?[A-Za-z]{{0,2}})(\d[\d-]{{1,}}\d)(?![\d.])"
+            ),
             _context_code,
         ),
         Rule("quoted-code", re.compile(r"(?<=[“\"‘'「])\d{3,}(?=[”\"’'」])"), _quoted),

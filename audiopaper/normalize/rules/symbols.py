@@ -56,6 +56,7 @@ def _rules() -> tuple[Rule, ...]:
             _per,
         ),
         Rule("date", re.compile(rf"(?<![\d.])(\d{{1,2}})·(\d{{1,2}})(?=[{_CJK}”\s]|$)"), _event),
+        Rule("date", re.compile(r"(?<![\d./])(\d{1,2})/(\d{1,2})(?=事件|惨案|袭击)"), _event),
         Rule("symbol", re.compile(r"\s?[&@]\s?|№\s?(?=\d)"), _word),
         Rule("symbol", re.compile(rf"(?<=[{_CJK}])\s?~\s?(?=[{_CJK}])"), _word),
     )
