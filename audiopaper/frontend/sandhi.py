@@ -17,8 +17,25 @@ from audiopaper.frontend.g2p import Syllable, Word
 # Characters of a number written out: 一 next to one of these is a numeral (yi1).
 _DIGITS = set("零〇一二三四五六七八九")
 _NUMBER = _DIGITS | set("十百千万亿两点")
-# After 一: 一月 (January), 一号 (the first), 一是 (firstly) keep yi1.
-_YI1_BEFORE = ("月", "号", "是")
+# After 一 as an ordinal: 一月 (January), 一号 (the first), 一是 (firstly), 一季度 (the
+# first quarter), 一年级, 一线城市, 一等奖, 一审, 一期工程, 一把手 keep yi1.
+_YI1_BEFORE = (
+    "月",
+    "号",
+    "是",
+    "季",
+    "年级",
+    "线",
+    "等",
+    "审",
+    "期",
+    "流",
+    "把手",
+    "产",
+    "类",
+    "档",
+    "级",
+)
 
 
 def apply(words: list[Word]) -> list[Word]:
@@ -52,7 +69,8 @@ def _yi_bu(words: list[Word]) -> list[Word]:
             if after is not None and after.tone == "4":
                 flat[i] = syllable.with_tone("2")
         elif syllable.char == "一" and not (i in ends and before and before.pinyin):
-            flat[i] = syllable.with_tone(_yi_tone(before, after))
+            later = [s.char for s in flat[i + 1 : i + 3]]
+            flat[i] = syllable.with_tone(_yi_tone(before, after, later))
     return _regroup(words, flat)
 
 
@@ -66,13 +84,13 @@ def _word_ends(words: list[Word]) -> set[int]:
     return ends
 
 
-def _yi_tone(before: Syllable | None, after: Syllable | None) -> str:
+def _yi_tone(before: Syllable | None, after: Syllable | None, later: list[str]) -> str:
     if after is None or not after.pinyin:
         return "1"  # 统一。 唯一的 … at the end of a phrase
     if before is not None and (before.char == "第" or before.char in _NUMBER):
         return "1"  # 第一, 十一, 一百零一
-    if after.char in _DIGITS or after.char in _YI1_BEFORE:
-        return "1"  # 一九九八, 一月, 一是
+    if after.char in _DIGITS or "".join(later).startswith(_YI1_BEFORE):
+        return "1"  # 一九九八, 一月, 一是, 一季度
     if after.char == "日" and before is not None and before.char == "月":
         return "1"  # 五月一日
     return "2" if after.tone == "4" else "4"

