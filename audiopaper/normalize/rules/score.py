@@ -56,6 +56,10 @@ def _speak(m: re.Match[str], ctx: Context) -> str | None:
     return None
 
 
+def _ratio(m: re.Match[str], ctx: Context) -> str:
+    return score(m.group(1), m.group(2))
+
+
 def _listed(m: re.Match[str], ctx: Context) -> str | None:
     return score(m.group(1), m.group(2)) if _result(ctx, m) else None
 
@@ -67,4 +71,14 @@ RULES = (
         _speak,
     ),
     Rule("score", re.compile(r"(?<=[、，,])\s?(\d{1,3})\s?-\s?(\d{1,3})(?![\d./%-])"), _listed),
+    # 3-2逆转, 2-0完胜: a result named by the verb after it, wherever it stands.
+    Rule(
+        "score",
+        re.compile(
+            r"(?<![\d.:/-])(\d{1,3})\s?-\s?(\d{1,3})(?![\d./%-])"
+            r"(?=\s?(?:逆转|获胜|取胜|战胜|击败|力克|险胜|完胜|大胜|横扫|落败|告负|不敌|负于|胜出|"
+            r"赢下|拿下|的比分|结束比赛))"
+        ),
+        _ratio,
+    ),
 )
