@@ -138,14 +138,22 @@ def _han_words(run: str) -> list[Word]:
     from pypinyin import Style, lazy_pinyin
 
     _load_phrases()
+    from pypinyin.constants import PHRASES_DICT
+
     readings = lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True)
     if len(readings) != len(run):  # never misalign: fall back char by char
         readings = [_single(c) for c in run]
-    syllables = [Syllable(c, _citation(c, r) or None) for c, r in zip(run, readings, strict=True)]
     out: list[Word] = []
     start = 0
     for token in _jieba().lcut(run, HMM=False):  # type: ignore[attr-defined]
-        out.append(tuple(syllables[start : start + len(token)]))
+        mine = readings[start : start + len(token)]
+        if len(token) > 1 and token in PHRASES_DICT:
+            # A jieba word the phrase data knows is read as that word, even where
+            # pypinyin's own matching took a phrase across it (受到处分: 到处|分).
+            mine = lazy_pinyin(token, style=Style.TONE3, neutral_tone_with_five=True)
+        out.append(
+            tuple(Syllable(c, _citation(c, r) or None) for c, r in zip(token, mine, strict=True))
+        )
         start += len(token)
     return out
 
