@@ -172,7 +172,7 @@ def _citation(char: str, reading: str) -> str:
     """The dictionary tone of ``reading``: undo sandhi that phrase data wrote in."""
     if not reading or reading == char or not reading[-1].isdigit():
         return ""
-    if char in _CITATION:
+    if char in _CITATION and not reading.endswith("5"):  # 对不起 keeps its neutral bu5
         return _CITATION[char]
     if reading.endswith("2") and reading not in _heteronyms(char):
         third = reading[:-1] + "3"

@@ -51,7 +51,14 @@ def _era(m: re.Match[str], ctx: Context) -> str:
     )
 
 
-def _year4(m: re.Match[str], ctx: Context) -> str:
+# Before a number of years, words that make it a span of time: 约5000年前, 距今2000年.
+_SPAN_BEFORE = ("约", "近", "达", "逾", "超过", "长达", "历时", "经过", "距今", "相距", "上下", "余")
+
+
+def _year4(m: re.Match[str], ctx: Context) -> str | None:
+    """2024年 → 二零二四年, but 5000年 and 约2000年前 are spans (五千年, 两千年)."""
+    if int(m.group(0)) > 2100 or ctx.before(m.start(), 4).endswith(_SPAN_BEFORE):
+        return None  # the cardinal rule reads it
     return read_digits(m.group(0))
 
 
