@@ -52,7 +52,20 @@ def _era(m: re.Match[str], ctx: Context) -> str:
 
 
 # Before a number of years, words that make it a span of time: 约5000年前, 距今2000年.
-_SPAN_BEFORE = ("约", "近", "达", "逾", "超过", "长达", "历时", "经过", "距今", "相距", "上下", "余")
+_SPAN_BEFORE = (
+    "约",
+    "近",
+    "达",
+    "逾",
+    "超过",
+    "长达",
+    "历时",
+    "经过",
+    "距今",
+    "相距",
+    "上下",
+    "余",
+)
 
 
 def _year4(m: re.Match[str], ctx: Context) -> str | None:
