@@ -91,6 +91,8 @@ def _yi_tone(before: Syllable | None, after: Syllable | None, later: list[str]) 
         return "1"  # 第一, 十一, 一百零一
     if after.char in _DIGITS or "".join(later).startswith(_YI1_BEFORE):
         return "1"  # 一九九八, 一月, 一是, 一季度
+    if later[:1] == ["点"] and len(later) > 1 and (later[1] in _NUMBER or later[1] in "钟半"):
+        return "1"  # 一点五 (1.5), 一点三十分, 一点钟 (one o'clock); 一点儿 stays yi4
     if after.char == "日" and before is not None and before.char == "月":
         return "1"  # 五月一日
     return "2" if after.tone == "4" else "4"
