@@ -105,7 +105,7 @@ def _rule(text: str, i: int, token: str, *, first: bool) -> str | None:
     """The reading context gives character ``i`` (in jieba word ``token``), or None."""
     char = text[i]
     before, after = text[:i], text[i + 1 :]
-    if char in _surnames() and first and _is_surname(before, after):
+    if char in _surnames() and first and _is_surname(before, after, token):
         return _surnames()[char]
     if char == "地" and _free(token, "地"):
         return _di(before, after)
@@ -142,12 +142,13 @@ def _wei(before: str, after: str) -> str | None:
     return None
 
 
-def _is_surname(before: str, after: str) -> bool:
-    """单某, 曾先生, 区女士, 任教授, 老单 — but not 单位某处 (the next word decides)."""
-    if after.startswith(("某", "姓", "氏")):
+def _is_surname(before: str, after: str, token: str) -> bool:
+    """单某, 曾先生, 区女士, 任教授, 老单: a surname standing alone as a word before 某 or
+    a title, or after 老/小/姓 (单位某处 and 社区主任 are words of their own)."""
+    if token != token[:1] or not token:
+        return False
+    if after.startswith(("某", "姓", "氏")) or after.startswith(_titles()):
         return True
-    if after.startswith(_titles()):
-        return not before[-1:].isalpha() or before[-1:] in set("，。、；：（“ 对向和与及的是被由据")
     return before.endswith(("姓", "老", "小")) and not after[:1].isalpha()
 
 
