@@ -35,6 +35,8 @@ _NOT_AFTER_DE = set("区方点上下面铁图球址址震质位块产税盘")
 _DE_COMPLEMENT_AFTER = set("很太更最越不非十特好快慢多少早晚高低远近清楚满")
 _DEI_BEFORE = ("去", "做", "要", "有", "赶", "抓", "先", "靠")
 _DEI_AFTER = set("就还也都总必可")
+# Before a classifier 种 (三种, 这种 when jieba leaves it alone): numbers and demonstratives.
+_COUNTERS = set("一二三四五六七八九十百千万两几多这那哪每某各该此另同数")
 _BENEFICIARIES = tuple(
     [
         "群众",
@@ -117,6 +119,8 @@ def _rule(text: str, i: int, token: str, *, first: bool) -> str | None:
         return _wei(before, after)
     if token == "长" and after.startswith(_LENGTH_BEFORE):
         return "chang2"
+    if token == "种" and after[:1] and _is_han(after[0]) and before[-1:] not in _COUNTERS:
+        return "zhong4"  # 开始种玉米: alone, 种 is the verb (这种, 各种 are words of their own)
     return None
 
 
