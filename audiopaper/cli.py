@@ -83,7 +83,12 @@ def _parse_date(value: str | None) -> dt.date | None:
 @app.command()
 @reports_errors
 def build(
-    page: Annotated[Path, typer.Argument(help="The page: plain text from a PDF, or Markdown.")],
+    page: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The pages: PDF, plain text or Markdown files, folders or globs; one edition."
+        ),
+    ],
     out: OutOption = Path("output"),
     date: Annotated[str | None, typer.Option(help="Edition date, YYYY-MM-DD.")] = None,
     paper: Annotated[str | None, typer.Option(help="Paper name (album and feed title).")] = None,
@@ -110,7 +115,8 @@ def build(
     from audiopaper.progress import RichReporter
 
     options = BuildOptions(
-        input_path=page,
+        input_path=page[0],
+        more_inputs=tuple(page[1:]),
         out_dir=out,
         date=_parse_date(date),
         paper=paper,
@@ -142,7 +148,7 @@ def build(
 @app.command()
 @reports_errors
 def plan(
-    page: Annotated[Path, typer.Argument(help="The page to plan.")],
+    page: Annotated[list[Path], typer.Argument(help="The pages to plan (as for build).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     date: Annotated[str | None, typer.Option(help="Edition date, YYYY-MM-DD.")] = None,
     paper: Annotated[str | None, typer.Option(help="Paper name.")] = None,
@@ -155,9 +161,16 @@ def plan(
     from audiopaper.planview import plan_as_dict, print_plan
 
     options = BuildOptions(
-        input_path=page, date=_parse_date(date), paper=paper, voice=voice, out_dir=Path("output")
+        input_path=page[0],
+        more_inputs=tuple(page[1:]),
+        date=_parse_date(date),
+        paper=paper,
+        voice=voice,
+        out_dir=Path("output"),
     )
     the_plan = make_plan(options)
+    for note in the_plan.notes:
+        typer.echo(f"audiopaper: note: {note}", err=True)
     if as_json:
         json.dump(plan_as_dict(the_plan), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -77,6 +77,7 @@ class BuildOptions:
     jobs: int | None = None  # parallel synthesis requests; None = the engine's default
     base_url: str | None = None  # None: the folder's remembered one (or 127.0.0.1:8000)
     input_format: str = "auto"
+    more_inputs: tuple[Path, ...] = ()  # further pages, folders or globs: one edition
     today: Callable[[], dt.date] = dt.date.today
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
 
@@ -92,6 +93,7 @@ class Plan:
     segments: list[Segment]
     lexicon: Lexicon
     engines: dict[str, Engine] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # what reading the pages noticed (unmatched jumps…)
     unspoken: list[str] = field(default_factory=list)  # characters no engine can voice
 
 
@@ -114,18 +116,16 @@ def plan(options: BuildOptions) -> Plan:
     """Read, parse, normalize and segment; nothing is synthesized."""
     from audiopaper.lexicon import Lexicon
     from audiopaper.normalize import normalize
-    from audiopaper.parse import parse_page
-    from audiopaper.read import read_text
+    from audiopaper.pages import read_edition
 
-    text = read_text(options.input_path)
-    edition = parse_page(
-        text,
+    pages = read_edition(
+        (options.input_path, *options.more_inputs),
         fmt=options.input_format,
         paper=options.paper,
         date=options.date,
         today=options.today(),
-        source=options.input_path,
     )
+    edition = pages.edition
     profile = load_profile(options.voice)
     lexicon = Lexicon.load(options.lexicon)
     engines = {name: get_engine(name) for name in profile.engines()}
@@ -140,7 +140,7 @@ def plan(options: BuildOptions) -> Plan:
     from audiopaper.frontend.report import unspoken
 
     missing = unspoken(segments, lambda s: engines[profile.voice_for(s.role).engine])
-    return Plan(edition, profile, segments, lexicon, engines, missing)
+    return Plan(edition, profile, segments, lexicon, engines, pages.notes, missing)
 
 
 def check_voices(profile: VoiceProfile, engines: dict[str, Engine], *, online: bool) -> None:
@@ -201,6 +201,8 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
         _remove_leftovers(options)
         reporter.stage("Reading and planning")
         the_plan = plan(options)
+        for note in the_plan.notes:
+            reporter.note(note)
         _warn_if_dated_today(options, the_plan.edition, reporter)
         jobs = synthesis_jobs(the_plan)
         folder = options.out_dir / the_plan.edition.edition_id
@@ -452,9 +454,11 @@ def _fsync(path: Path) -> None:
 
 
 def _check_out_dir(options: BuildOptions) -> None:
+    from audiopaper.pages import expand_inputs
+
     out = options.out_dir.resolve()
-    source_dir = options.input_path.resolve().parent
-    if out == source_dir:
+    inputs = expand_inputs((options.input_path, *options.more_inputs))
+    if any(out == path.resolve().parent for path in inputs):
         raise InputError(
             f"the output folder {options.out_dir} is the input's own folder",
             hint="pick a separate folder with --out (the default is ./output)",
