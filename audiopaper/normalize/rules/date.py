@@ -70,7 +70,10 @@ _SPAN_BEFORE = (
 
 def _year4(m: re.Match[str], ctx: Context) -> str | None:
     """2024年 → 二零二四年, but 5000年 and 约2000年前 are spans (五千年, 两千年)."""
-    if int(m.group(0)) > 2100 or ctx.before(m.start(), 4).endswith(_SPAN_BEFORE):
+    before = ctx.before(m.start(), 4)
+    if before.endswith(("公元", "公元前")):
+        return read_digits(m.group(0))
+    if int(m.group(0)) > 2100 or before.endswith(_SPAN_BEFORE):
         return None  # the cardinal rule reads it
     return read_digits(m.group(0))
 

@@ -24,8 +24,9 @@ def _phone(m: re.Match[str], ctx: Context) -> str:
 
 
 def _international(m: re.Match[str], ctx: Context) -> str:
-    """+86 138 0013 8000 → 加八六幺三八零零幺三八零零零 (the plus is read)."""
-    return "加" + read_digits(m.group(0), yao=True)
+    """+86 10 6512 3456 → 八六幺零六五幺二三四五六: the country code and number digit by
+    digit; the plus is not read (as with +86 before a mobile number, like the peers)."""
+    return read_digits(m.group(0), yao=True)
 
 
 def _extension(m: re.Match[str], ctx: Context) -> str:
