@@ -290,6 +290,76 @@ def feed(
 
 @app.command()
 @reports_errors
+def show(
+    out: OutOption = Path("output"),
+    title: Annotated[str | None, typer.Option(help="Podcast title.")] = None,
+    description: Annotated[str | None, typer.Option(help="Show description.")] = None,
+    author: Annotated[str | None, typer.Option(help="Author (itunes:author).")] = None,
+    owner_name: Annotated[str | None, typer.Option(help="Owner's name (itunes:owner).")] = None,
+    owner_email: Annotated[
+        str | None, typer.Option(help="Owner's e-mail: directories verify ownership by it.")
+    ] = None,
+    category: Annotated[str | None, typer.Option(help="Apple Podcasts category.")] = None,
+    subcategory: Annotated[str | None, typer.Option(help="Its subcategory.")] = None,
+    copyright: Annotated[str | None, typer.Option(help="Copyright line.")] = None,
+    explicit: Annotated[
+        bool | None, typer.Option("--explicit/--not-explicit", help="Explicit content.")
+    ] = None,
+    language: Annotated[str | None, typer.Option(help="Language tag, e.g. zh-cn.")] = None,
+    link: Annotated[str | None, typer.Option(help="The show's website.")] = None,
+    cover: Annotated[
+        str | None,
+        typer.Option(help="Show art: a square RGB PNG/JPEG of 1400-3000 px ('' = drawn)."),
+    ] = None,
+    publish_hour: Annotated[
+        int | None, typer.Option(help="Hour (Beijing time) an edition comes out, 0-23.")
+    ] = None,
+    spoken_disclosure: Annotated[
+        bool | None,
+        typer.Option(
+            "--spoken-disclosure/--no-spoken-disclosure",
+            help="Say in the opening that a synthetic voice reads (off if you disclose elsewhere).",
+        ),
+    ] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Show or set the podcast's settings (no options: print them)."""
+    from audiopaper.lock import build_lock
+    from audiopaper.publish import refresh_site
+    from audiopaper.publish.feed import FEED_NAME
+    from audiopaper.publish.show import load_config, show_lines, update_show
+
+    given = {
+        "title": title,
+        "description": description,
+        "author": author,
+        "owner_name": owner_name,
+        "owner_email": owner_email,
+        "category": category,
+        "subcategory": subcategory,
+        "copyright": copyright,
+        "explicit": explicit,
+        "language": language,
+        "link": link,
+        "cover": cover,
+        "publish_hour": publish_hour,
+        "spoken_disclosure": spoken_disclosure,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    if changes:
+        with build_lock(out):  # never change the settings under a running build
+            config = update_show(out, changes)
+            if (out / FEED_NAME).exists():
+                refresh_site(out, config)  # the feed says it at once
+    else:
+        config = load_config(out)
+    width = max(len(name) for name, _ in show_lines(config))
+    for name, value in show_lines(config):
+        typer.echo(f"{name.ljust(width)}  {value}")
+
+
+@app.command()
+@reports_errors
 def serve(
     out: OutOption = Path("output"),
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8000,

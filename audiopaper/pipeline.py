@@ -130,9 +130,8 @@ def plan(options: BuildOptions) -> Plan:
     lexicon = Lexicon.load(options.lexicon)
     engines = {name: get_engine(name) for name in profile.engines()}
     max_chars = min(engine.info.max_chars for engine in engines.values())
-    segments = segment_script(
-        edition_script(edition), lambda t: normalize(lexicon.apply_say(t)), max_chars
-    )
+    script = edition_script(edition, _spoken_disclosure(options, profile))
+    segments = segment_script(script, lambda t: normalize(lexicon.apply_say(t)), max_chars)
     check_voices(profile, engines, online=False)
     for engine in engines.values():
         if engine.info.takes_pinyin:
@@ -141,6 +140,13 @@ def plan(options: BuildOptions) -> Plan:
 
     missing = unspoken(segments, lambda s: engines[profile.voice_for(s.role).engine])
     return Plan(edition, profile, segments, lexicon, engines, pages.notes, missing)
+
+
+def _spoken_disclosure(options: BuildOptions, profile: VoiceProfile) -> str:
+    """The profile's disclosure, unless the show turned it off (it discloses elsewhere)."""
+    from audiopaper.publish.show import load_config
+
+    return profile.disclosure if load_config(options.out_dir).spoken_disclosure else ""
 
 
 def check_voices(profile: VoiceProfile, engines: dict[str, Engine], *, online: bool) -> None:
@@ -285,10 +291,11 @@ def _build_fresh(
     from audiopaper.publish.cover import edition_cover  # Pillow: only when drawing
 
     cover = edition_cover(edition.paper, edition.date, edition.edition_id)
-    loudness = _write_audio(edition, timeline, chapters, audio_path, cover)
+    notes = episode_notes(edition, the_plan.profile)
+    loudness = _write_audio(edition, timeline, chapters, audio_path, cover, notes)
     reporter.stage("Publishing")
     files = [audio_path]
-    files += _publish(options, edition, audio_path, timeline.duration, chapters, cues, cover)
+    files += _publish(options, edition, audio_path, timeline.duration, chapters, cues, cover, notes)
     manifest = Manifest(
         fingerprint=stamp,
         duration_s=timeline.duration,
@@ -368,24 +375,27 @@ def _write_audio(
     chapters: list[Chapter],
     audio_path: Path,
     cover_png: bytes,
+    notes: str,
 ) -> dict[str, float]:
     """Encode, tag and move the MP3 into place; returns the loudness measured before
     (input) and after (output) normalization."""
     from audiopaper import assemble
+    from audiopaper.publish.show import episode_title
+    from audiopaper.tags import EditionTags, write_tags
 
     audio_path.parent.mkdir(parents=True, exist_ok=True)
     temp = assemble.temp_audio_path(audio_path)
     try:
         measured, result = assemble.encode_edition(timeline, temp)
-        tags = assemble.EditionTags(
-            title=edition.title,
+        tags = EditionTags(
+            title=episode_title(edition),
             album=edition.paper,
             artist=edition.paper,
             date=edition.date,
-            comment=_table_of_contents(edition),
+            comment=notes,
             cover_png=cover_png,
         )
-        assemble.write_tags(temp, tags, chapters)
+        write_tags(temp, tags, chapters)
         _fsync(temp)
         os.replace(temp, audio_path)
     finally:
@@ -406,14 +416,16 @@ def _publish(
     chapters: list[Chapter],
     cues: list[Cue],
     cover_png: bytes,
+    notes: str,
 ) -> list[Path]:
     """Chapters JSON, transcripts, cover, the registry row, then the feed and page."""
     from audiopaper.models import Episode
     from audiopaper.publish import description_text, publish_edition
+    from audiopaper.publish.show import episode_title
 
     episode = Episode(
         edition_id=edition.edition_id,
-        title=edition.title,
+        title=episode_title(edition),
         paper=edition.paper,
         date=edition.date,
         audio_path=audio_path,
@@ -421,7 +433,7 @@ def _publish(
         duration_s=duration,
         chapters=tuple(chapters),
         cues=tuple(cues),
-        description=description_text(chapters, intro=_table_of_contents(edition)),
+        description=description_text(chapters, intro=notes),
         built_at=options.now(),
     )
     config = feed_config(options.out_dir, options.base_url, edition.paper)
@@ -441,8 +453,12 @@ def feed_config(out_dir: Path, base_url: str | None, paper: str | None = None) -
     return config
 
 
-def _table_of_contents(edition: Edition) -> str:
-    return "\n".join(f"{n}. {a.title}" for n, a in enumerate(edition.articles, start=1))
+def episode_notes(edition: Edition, profile: VoiceProfile) -> str:
+    """The episode's notes (description and ID3 comment): which voice read it, then
+    the table of contents."""
+    contents = "\n".join(f"{n}. {a.title}" for n, a in enumerate(edition.articles, start=1))
+    credit = f"本期由{profile.credit()}朗读。"
+    return f"{credit}\n\n{contents}" if contents else credit
 
 
 def _fsync(path: Path) -> None:

@@ -24,18 +24,21 @@ class Line:
     pause_after: Pause
 
 
-def edition_script(edition: Edition) -> list[Line]:
-    lines = _opening(edition)
+def edition_script(edition: Edition, disclosure: str = "") -> list[Line]:
+    """The edition's lines; ``disclosure`` (that a synthetic voice reads) is said once,
+    right after the greeting, unless it is empty."""
+    lines = _opening(edition, disclosure)
     for index in range(len(edition.articles)):
         lines.extend(_article_lines(edition, index))
     lines.append(_closing(edition))
     return lines
 
 
-def _opening(edition: Edition) -> list[Line]:
+def _opening(edition: Edition, disclosure: str) -> list[Line]:
     date = edition.date
     count = len(edition.articles)
     greeting = f"这里是{edition.paper}，{date.year}年{date.month}月{date.day}日。"
+    greeting += disclosure.strip()
     by_page = contents_by_page(edition)
     if by_page:
         contents = f"本期共有{count}篇报道。{by_page}"
