@@ -48,6 +48,7 @@ class Article:
     # True when the page printed no headline and the title was made from the body (or
     # the edition): it names the chapter but is not read aloud before the same words.
     title_is_derived: bool = False
+    opened_by: str = ""  # the page signal that made it an article (shown by `plan`)
 
     def __post_init__(self) -> None:
         if not self.title.strip():
@@ -64,6 +65,7 @@ class Edition:
     date: dt.date
     articles: tuple[Article, ...]
     source: Path | None = None
+    notes: tuple[str, ...] = ()  # what the parser could not tell from the page (one line each)
 
     def __post_init__(self) -> None:
         if not self.paper.strip():

@@ -7,27 +7,36 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from audiopaper.models import Article, Paragraph
-from audiopaper.parse.lines import is_kicker
+from audiopaper.parse.blocks import Layout
+from audiopaper.parse.lines import COLUMN_TAG, Line, has_commas, is_kicker
 
 TITLE_MAX = 20  # characters of body text a headless article's title may borrow
 _SENTENCE = re.compile(r"[^。！？!?…；;]+")
 _CLAUSE_BREAK = re.compile(r"[，,、：:]")
 _MIN_CLAUSE = 6
+# a line reporting who spoke or presided: a kicker above the headline or a subtitle below it
+_SPEAKER = re.compile(
+    r"(?:强调|指出|表示|要求|主持|致辞|讲话|出席|会见|会谈|致信|批示|寄语|时说|时强调|提出)$"
+)
+_LABEL_MAX = 4  # characters: a column's or roundup's name above the headline (`八方速递`)
+_SPACED_PHRASES = re.compile(r"^\S{3,}\s+\S{3,}$")
 
 
 class Ending(StrEnum):
     OPEN = "open"  # more body may follow
     JUMPED = "jumped"  # (下转N版): continued on another page
     CUT = "cut"  # its last paragraph stops mid-sentence: the page cut it off
-    CLOSED = "closed"  # its headline came after its body, or it has no body at all
+    CLOSED = "closed"  # a closing line, its headline after its body, or no body at all
 
 
 @dataclass
 class Draft:
+    opened_by: str = ""  # the signal that opened it, shown by `plan`
     title: str | None = None
     kicker: list[str] = field(default_factory=list)
     subtitles: list[str] = field(default_factory=list)
     byline: str | None = None
+    closing_credit: str | None = None  # a name credited at the end besides the byline
     paragraphs: list[Paragraph] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     ending: Ending = Ending.OPEN
@@ -37,14 +46,15 @@ class Draft:
     def is_open(self) -> bool:
         return self.ending is Ending.OPEN
 
-    def set_headline(self, lines: list[str]) -> None:
+    def set_headline(self, lines: list[Line]) -> None:
         """Kicker lines, then the headline, then sub-headlines."""
-        kickers = 0
-        while kickers < len(lines) - 1 and is_kicker(lines[kickers]):
-            kickers += 1
-        self.kicker = lines[:kickers]
-        self.title = lines[kickers]
-        self.subtitles = lines[kickers + 1 :]
+        main = title_index(lines)
+        texts = [line.text for line in lines]
+        self.kicker = texts[:main]
+        self.title = texts[main]
+        self.subtitles = texts[main + 1 :]
+        if len(self.subtitles) == 1 and COLUMN_TAG.fullmatch(self.subtitles[0]):
+            self.title += self.subtitles.pop()  # `（评论员观察）` printed on its own line
 
     def add_text(self, text: str, *, subhead: bool = False) -> None:
         if text.strip():
@@ -55,6 +65,13 @@ class Draft:
         last = self.paragraphs[-1]
         self.paragraphs[-1] = Paragraph(last.text + text.strip(), last.is_subhead)
 
+    def credit(self, name: str) -> None:
+        """A name credited at the story's end: the byline, or a second one."""
+        if self.byline is None:
+            self.byline = name
+        elif _compact(name) not in _compact(self.byline):
+            self.closing_credit = name
+
     def build(self) -> Article:
         return Article(
             title=self.title or title_from_body(self.paragraphs),
@@ -64,7 +81,47 @@ class Draft:
             subtitles=tuple(self.subtitles),
             captions=tuple(self.captions),
             title_is_derived=not self.title,
+            opened_by=self.opened_by,
         )
+
+
+def title_index(lines: list[Line]) -> int:
+    """Which line of a headline group is the main headline (主题)."""
+    for index, line in enumerate(lines):
+        if line.layout is Layout.HEADLINE:
+            return index
+    sizes = [line.font_size for line in lines]
+    if all(size is not None for size in sizes) and len(set(sizes)) > 1:
+        return max(range(len(lines)), key=lambda i: (sizes[i] or 0.0, -i))
+    scores = [_title_score(index, line.text, len(lines)) for index, line in enumerate(lines)]
+    return max(range(len(lines)), key=lambda i: (scores[i], -i))
+
+
+def _title_score(index: int, text: str, count: int) -> float:
+    stripped = text.strip()
+    if (
+        stripped.endswith(("——", "—", "--"))
+        or stripped.startswith(("——", "—", "--"))
+        or is_kicker(stripped)
+    ):
+        return -10.0  # a lead-in, a subtitle or a slogan, never the headline
+    score = 0.0
+    if COLUMN_TAG.search(stripped) and not COLUMN_TAG.fullmatch(stripped):
+        score += 3  # `（评论员观察）`: the paper tags the headline with its column
+    if _SPACED_PHRASES.match(stripped):
+        score += 1  # `守护真相 维护和平`: two parallel phrases
+    if _SPEAKER.search(stripped):
+        score -= 3
+    compact = stripped.replace(" ", "")
+    if count > 1 and index == 0 and (len(compact) <= _LABEL_MAX or compact[:4].isdigit()):
+        score -= 2  # a column's name or a season above the headline
+    if has_commas(stripped) and len(compact) > TITLE_MAX:
+        score -= 1  # a long explanatory line
+    return score
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def title_from_body(paragraphs: list[Paragraph]) -> str:
