@@ -158,6 +158,8 @@ def plan(
         input_path=page, date=_parse_date(date), paper=paper, voice=voice, out_dir=Path("output")
     )
     the_plan = make_plan(options)
+    for note in the_plan.edition.notes:
+        typer.echo(f"audiopaper: warning: {note}", err=True)
     if as_json:
         json.dump(plan_as_dict(the_plan), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -19,6 +19,7 @@ def plan_as_dict(the_plan: Plan) -> dict[str, Any]:
                 "subtitles": list(article.subtitles),
                 "byline": article.byline,
                 "captions": list(article.captions),
+                "opened_by": article.opened_by,
                 "segments": [
                     {
                         "source_text": s.source_text,
@@ -35,6 +36,7 @@ def plan_as_dict(the_plan: Plan) -> dict[str, Any]:
         "date": edition.date.isoformat(),
         "voice": the_plan.profile.name,
         "articles": articles,
+        "notes": list(edition.notes),
     }
 
 
@@ -54,6 +56,8 @@ def print_plan(the_plan: Plan) -> None:
         branch = tree.add(
             f"[bold]{escape(article.title)}[/]{byline} [dim]({len(segments)} segments)[/]"
         )
+        if article.opened_by:
+            branch.add(f"[dim]opened because: {escape(article.opened_by)}[/]")
         for segment in segments[:3]:
             branch.add(escape(segment.spoken_text), highlight=False)
         if len(segments) > 3:

@@ -29,7 +29,7 @@ from audiopaper.parse.markdown import parse_markdown
 from audiopaper.parse.masthead import date_in_file_name, paper_from_title
 from audiopaper.parse.plain import parse_blocks, parse_plain
 
-__all__ = ["FORMATS", "UNNAMED_PAPER", "parse_page", "parse_blocks"]
+__all__ = ["FORMATS", "UNNAMED_PAPER", "parse_blocks", "parse_page"]
 
 UNNAMED_PAPER = "未署名报纸"  # said when nothing names the paper: honest, not invented
 FORMATS = ("auto", "text", "markdown")

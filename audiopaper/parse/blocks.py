@@ -12,6 +12,7 @@ run they sit in was wrapped at a fixed width (its lines reach the same right mar
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -86,7 +87,7 @@ def _unwrap(run: list[str]) -> list[str]:
     if margin is None:
         return run
     pieces = [run[0]]
-    for previous, line in zip(run, run[1:], strict=False):
+    for previous, line in itertools.pairwise(run):
         if len(previous) >= margin - WRAP_SLACK:
             pieces[-1] += _joiner(pieces[-1], line) + line
         else:

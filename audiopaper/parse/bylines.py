@@ -46,7 +46,9 @@ _CLOSING_NOTE = re.compile(
 )
 _NAMED_CREDIT = re.compile(rf"^(?:{_ROLE}\s*)?{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*$")
 # `（评论员观察）` and the like: a column's tag, not a credit
-_COLUMN_TAG = re.compile(r"(?:观察|论坛|随笔|视点|看点|评论|时评|杂谈|札记|手记|漫谈|快评|点评|短评|听音)$")
+_COLUMN_TAG = re.compile(
+    r"(?:观察|论坛|随笔|视点|看点|评论|时评|杂谈|札记|手记|漫谈|快评|点评|短评|听音)$"
+)
 _NOT_NAMES = {"待续", "未完", "完", "续", "上", "下", "中", "图", "资料", "摄影", "下转", "上接"}
 _TRAILING_CREDIT = re.compile(
     rf"[(（]\s*(?P<who>{_ROLE}\s*{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*)\s*[)）]\s*$"
@@ -150,6 +152,13 @@ def split_trailing_credit(paragraph: str) -> tuple[str | None, str]:
 
 def is_editor_line(line: str) -> bool:
     return bool(_EDITORS.match(line.strip()))
+
+
+def is_caption(line: str) -> bool:
+    """Kept for the Markdown reader; captions have their own module."""
+    from audiopaper.parse.captions import is_caption as caption_test
+
+    return caption_test(line)
 
 
 def strip_jumps(line: str) -> Jumps:

@@ -41,6 +41,7 @@ ORPHAN_TAIL_MAX = 10  # characters
 TAIL_OVERLAP = 0.05  # least share of a headless run's character pairs found in its story
 TAIL_MARGIN = 1.25  # …and how much more than it shares with the story before it
 TEXT_BEGINS = "body text with no headline above it"
+_SIGNED = re.compile(r"\s|文$")  # `沈 丘文`, `李 斌`: a name signing a story's end
 _CJK_PAIR = re.compile(rf"(?=([{bylines.CJK}]{{2}}))")
 
 
@@ -77,7 +78,12 @@ def group_items(lines: list[Line]) -> list[Item]:
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else None
         previous = lines[index - 1] if index else None
-        if line.kind is Kind.AUTHOR and run and _starts_plain_body(following):
+        if (
+            line.kind is Kind.AUTHOR
+            and run
+            and line.gap_before < BIG_GAP
+            and _under_a_headline(lines, index + 1)
+        ):
             items.append(HeadRun(tuple(run)))
             run = []
             items.append(line)
@@ -87,6 +93,7 @@ def group_items(lines: list[Line]) -> list[Item]:
             and previous is not None
             and previous.kind is Kind.TEXT
             and not _starts_plain_body(following)
+            and _SIGNED.search(line.text)
         ):
             items.append(Line(line.text, Kind.CLOSING, line.gap_before, credit=line.text))
         elif line.kind in (Kind.HEADING, Kind.AUTHOR):
@@ -99,6 +106,15 @@ def group_items(lines: list[Line]) -> list[Item]:
     if run:
         items.append(HeadRun(tuple(run)))
     return items
+
+
+def _under_a_headline(lines: list[Line], start: int) -> bool:
+    """Is a name right under heading lines their byline? Yes unless another byline or name
+    follows it (then it was one more heading line); captions in between do not count."""
+    following = next((ln for ln in lines[start:] if ln.kind is not Kind.CAPTION), None)
+    if following is None or following.kind in (Kind.BYLINE, Kind.AUTHOR):
+        return False
+    return following.kind is not Kind.TEXT or not bylines.starts_with_dateline(following.text)
 
 
 def _starts_plain_body(line: Line | None) -> bool:
@@ -191,8 +207,7 @@ class _Assembler:
             current = self.start(TEXT_BEGINS)
         if line.credit:
             current.credit(bylines.tidy(line.credit))
-        else:
-            current.add_text(line.text)
+        current.add_text(line.text)  # read: `（作者为…）`, `（本报北京5月14日电）`, `（李吉莲）`
         current.ending = Ending.CLOSED
 
     def take_text(self, line: Line) -> None:
@@ -200,6 +215,8 @@ class _Assembler:
         if draft is None:
             return
         byline, body, _ = bylines.split_dateline(line.text)
+        if byline is None:
+            body = line.text  # `新华社北京4月27日电 …` with no reporter: read as printed
         if line.credit and draft.byline is not None:
             draft.credit(line.credit)
         draft.byline = draft.byline or byline or line.credit

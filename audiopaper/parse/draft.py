@@ -14,11 +14,13 @@ TITLE_MAX = 20  # characters of body text a headless article's title may borrow
 _SENTENCE = re.compile(r"[^。！？!?…；;]+")
 _CLAUSE_BREAK = re.compile(r"[，,、：:]")
 _MIN_CLAUSE = 6
+_READABLE = re.compile(r"[^\W_]")
 # a line reporting who spoke or presided: a kicker above the headline or a subtitle below it
 _SPEAKER = re.compile(
     r"(?:强调|指出|表示|要求|主持|致辞|讲话|出席|会见|会谈|致信|批示|寄语|时说|时强调|提出)$"
 )
 _LABEL_MAX = 4  # characters: a column's or roundup's name above the headline (`八方速递`)
+_LABEL_RATIO = 2.5  # a label is much shorter than the headline under it
 _SPACED_PHRASES = re.compile(r"^\S{3,}\s+\S{3,}$")
 
 
@@ -93,11 +95,15 @@ def title_index(lines: list[Line]) -> int:
     sizes = [line.font_size for line in lines]
     if all(size is not None for size in sizes) and len(set(sizes)) > 1:
         return max(range(len(lines)), key=lambda i: (sizes[i] or 0.0, -i))
-    scores = [_title_score(index, line.text, len(lines)) for index, line in enumerate(lines)]
+    lengths = [len(line.text.replace(" ", "")) for line in lines] + [0]
+    scores = [
+        _title_score(index, line.text, len(lines), lengths[index + 1])
+        for index, line in enumerate(lines)
+    ]
     return max(range(len(lines)), key=lambda i: (scores[i], -i))
 
 
-def _title_score(index: int, text: str, count: int) -> float:
+def _title_score(index: int, text: str, count: int, next_length: int) -> float:
     stripped = text.strip()
     if (
         stripped.endswith(("——", "—", "--"))
@@ -113,11 +119,18 @@ def _title_score(index: int, text: str, count: int) -> float:
     if _SPEAKER.search(stripped):
         score -= 3
     compact = stripped.replace(" ", "")
-    if count > 1 and index == 0 and (len(compact) <= _LABEL_MAX or compact[:4].isdigit()):
+    if count > 1 and index == 0 and _is_label(compact, next_length):
         score -= 2  # a column's name or a season above the headline
     if has_commas(stripped) and len(compact) > TITLE_MAX:
         score -= 1  # a long explanatory line
     return score
+
+
+def _is_label(compact: str, next_length: int) -> bool:
+    """`八方速递` over a much longer headline, or `2025—2026赛季`."""
+    return (len(compact) <= _LABEL_MAX and next_length >= _LABEL_RATIO * len(compact)) or compact[
+        :4
+    ].isdigit()
 
 
 def _compact(text: str) -> str:
@@ -128,8 +141,8 @@ def title_from_body(paragraphs: list[Paragraph]) -> str:
     """A headless article's title: its first sentence, cut at a clause near 20 characters."""
     text = next((p.text for p in paragraphs if not p.is_subhead), "")
     text = text or (paragraphs[0].text if paragraphs else "")
-    sentences = (m.group(0).strip() for m in _SENTENCE.finditer(text))
-    sentence = next((s for s in sentences if s), "")
+    sentences = (m.group(0).strip(" ，,、：:") for m in _SENTENCE.finditer(text))
+    sentence = next((s for s in sentences if _READABLE.search(s)), "")
     if not sentence:
         return "无标题"
     if len(sentence) <= TITLE_MAX:

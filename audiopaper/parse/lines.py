@@ -26,6 +26,7 @@ CLOSERS = "”’」』)）》】\"' "
 NON_STARTERS = "，,、。．；;：:！!？?）)】》〉」』”’…%％·"
 _INNER_STOPS = re.compile(r"[，,；;。！!？?]")
 _HARD_STOPS = re.compile(r"[；;。！!？?]")
+_PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"))
 _HAS_WORD = re.compile(rf"[{bylines.CJK}A-Za-z]")
 _KICKER_PHRASE = re.compile(rf"^[{bylines.CJK}]{{2,5}}$")
 # `（评论员观察）`, `（神州看点）` at a headline's end: the column it runs in
@@ -60,7 +61,7 @@ class Line:
     credit: str | None = None  # a reporter credited at its end: `…。(记者 张三)`, `（李吉莲）`
     layout: Layout | None = None  # the layout's word on what it is, when there was one
     font_size: float | None = None
-    punctuated: bool = False  # a heading with commas inside: a headline only in context
+    maybe_heading: bool = False  # a long or comma-bearing line that may be a headline
 
 
 def split_lines(text: str) -> list[Line]:
@@ -116,7 +117,10 @@ def classify(text: str, gap_before: int = 0) -> Line:
     if credit and body:
         return replace(line, text=body, kind=_kind_of(body), credit=credit)
     kind = _kind_of(jumps.text)
-    return replace(line, kind=kind, punctuated=kind is Kind.HEADING and has_commas(jumps.text))
+    if kind is Kind.HEADING and _needs_context(jumps.text):
+        # body text on its own; the page may still show it is a headline (``plain.py``)
+        return replace(line, kind=Kind.TEXT, maybe_heading=True)
+    return replace(line, kind=kind)
 
 
 def _kind_of(text: str) -> Kind:
@@ -149,21 +153,31 @@ def has_commas(text: str) -> bool:
     return bool(_INNER_STOPS.search(without_column_tag(text)))
 
 
+def _needs_context(text: str) -> bool:
+    """A heading with commas, or a long one: a headline only if the page confirms it."""
+    return has_commas(text) or len(without_column_tag(text).replace(" ", "")) > HEADING_MAX
+
+
 def is_heading_like(text: str) -> bool:
     core = without_column_tag(text)
     compact = core.replace(" ", "")
     if not compact or compact[0] in NON_STARTERS or compact[-1] in "、，,：:":
         return False
-    if is_complete(core) or not _HAS_WORD.search(core):
+    if is_complete(core) or not _HAS_WORD.search(core) or not _balanced(core):
         return False
-    if not _INNER_STOPS.search(core):
-        return 2 <= len(compact) <= HEADING_MAX
+    if not _INNER_STOPS.search(core) and len(compact) <= HEADING_MAX:
+        return len(compact) >= 2
     # commas inside: a headline (`用好数字，别困于数字`) or a paragraph's cut-off piece
     return (
         len(compact) <= PUNCTUATED_HEADING_MAX
         and not _HARD_STOPS.search(core)
         and len(re.findall(r"[，,]", core)) <= 2
     )
+
+
+def _balanced(text: str) -> bool:
+    """Quotes and brackets closed: a cut-off piece (`…开展“无人机巡`) leaves one open."""
+    return all(text.count(a) == text.count(b) for a, b in _PAIRS)
 
 
 def is_kicker(text: str) -> bool:
@@ -193,7 +207,7 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
                 kind=Kind.TEXT,
                 continues_elsewhere=line.continues_elsewhere,
                 credit=target.credit or line.credit,
-                punctuated=False,
+                maybe_heading=False,
             )
             continue
         joined.extend(held)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from audiopaper.parse import bylines, captions
 from audiopaper.parse.blocks import Block, Layout, blocks_from_text
-from audiopaper.parse.decoder import decode
+from audiopaper.parse.decoder import BIG_GAP, decode
 from audiopaper.parse.draft import Draft
 from audiopaper.parse.lines import (
     Kind,
@@ -30,12 +30,13 @@ from audiopaper.parse.lines import (
     normalize_gaps,
 )
 from audiopaper.parse.masthead import Masthead, read_masthead
-from audiopaper.parse.runningheads import running_head
+from audiopaper.parse.runningheads import RunningHead, running_head
 
 UNCREDITED_CAPTIONS_MAX = 2  # captions a credit `以上图片均为…` may cover before its own
 SUBHEAD_BALANCE = 0.5  # shortest part / longest part of a subhead's comma-separated halves
 _LABELLED = re.compile(r"^[^，,：:]{1,8}[：:]")  # `新成果：…`, `看点一：…`
 _COMMAS = re.compile(r"[，,]")
+_NOT_FURNITURE = (Kind.JUMP, Kind.CLOSING, Kind.BYLINE, Kind.CAPTION)
 
 
 @dataclass(frozen=True)
@@ -60,12 +61,14 @@ def parse_blocks(blocks: list[Block]) -> PlainPage:
     return PlainPage(decode(lines), Masthead(paper, date, masthead.lines))
 
 
-def _without_furniture(lines: list[Line]) -> tuple[list[Line], list]:
+def _without_furniture(lines: list[Line]) -> tuple[list[Line], list[RunningHead]]:
     """Drop running heads, page numbers and editors' lines; keep what the heads say."""
     kept: list[Line] = []
-    heads = []
+    heads: list[RunningHead] = []
     for line in lines:
-        head = None if line.layout not in (None, Layout.RUNNING_HEAD) else running_head(line.text)
+        head = None
+        if line.layout in (None, Layout.RUNNING_HEAD) and line.kind not in _NOT_FURNITURE:
+            head = running_head(line.text)
         if line.kind is Kind.RUNNING or head is not None:
             if head is not None:
                 heads.append(head)
@@ -81,16 +84,15 @@ def _first_date(dates: list[dt.date | None]) -> dt.date | None:
 
 
 def _settle_punctuated_headings(lines: list[Line]) -> list[Line]:
-    """A heading with commas is a headline only if a byline, dateline or subtitle follows."""
+    """A long or comma-bearing heading-like line is a headline if a byline, dateline or
+    subtitle follows it, a subhead if it is shaped like one, else body text."""
     settled = list(lines)
     for index, line in enumerate(lines):
-        if line.kind is not Kind.HEADING or not line.punctuated or line.layout is not None:
+        if not line.maybe_heading or line.layout is not None:
             continue
-        following = next(
-            (ln for ln in lines[index + 1 :] if ln.kind is not Kind.CAPTION), None
-        )
-        if not _announces_a_story(following) and not _shaped_like_a_subhead(line.text):
-            settled[index] = replace(line, kind=Kind.TEXT, punctuated=False)
+        following = next((ln for ln in lines[index + 1 :] if ln.kind is not Kind.CAPTION), None)
+        if _announces_a_story(following) or _shaped_like_a_subhead(line.text):
+            settled[index] = replace(line, kind=Kind.HEADING, maybe_heading=False)
     return settled
 
 
@@ -102,13 +104,13 @@ def _shaped_like_a_subhead(text: str) -> bool:
     if text.startswith("“") and text.endswith("”"):
         return True
     parts = [len(part) for part in _COMMAS.split(text)]
-    return min(parts) >= SUBHEAD_BALANCE * max(parts)
+    return len(parts) == 2 and min(parts) >= SUBHEAD_BALANCE * max(parts)
 
 
 def _announces_a_story(line: Line | None) -> bool:
     if line is None:
         return False
-    if line.kind in (Kind.BYLINE, Kind.AUTHOR):
+    if line.kind is Kind.BYLINE or (line.kind is Kind.AUTHOR and line.gap_before < BIG_GAP):
         return True
     if line.kind is Kind.TEXT:
         return bylines.starts_with_dateline(line.text)
