@@ -55,9 +55,12 @@ class Block:
 
 def blocks_from_text(text: str) -> list[Block]:
     """Split plain text into blocks: runs of non-blank lines, wrapped lines re-joined."""
+    runs = list(_runs(text))
+    # the page's column widths, from runs long enough to show one
+    margins = {m for _, run in runs if len(run) > 2 and (m := _wrap_margin(run)) is not None}
     blocks: list[Block] = []
-    for gap, run in _runs(text):
-        for index, piece in enumerate(_unwrap(run)):
+    for gap, run in runs:
+        for index, piece in enumerate(_unwrap(run, margins)):
             blocks.append(Block(piece, gap if index == 0 else 0))
     return blocks
 
@@ -79,11 +82,11 @@ def _runs(text: str) -> Iterable[tuple[int, list[str]]]:
         yield gap, run
 
 
-def _unwrap(run: list[str]) -> list[str]:
+def _unwrap(run: list[str], page_margins: set[int]) -> list[str]:
     """Join the lines of a run that a fixed-width wrap broke; keep the others apart."""
     if len(run) == 1:
         return run
-    margin = _wrap_margin(run)
+    margin = _wrap_margin(run, page_margins)
     if margin is None:
         return run
     pieces = [run[0]]
@@ -95,11 +98,15 @@ def _unwrap(run: list[str]) -> list[str]:
     return pieces
 
 
-def _wrap_margin(run: list[str]) -> int | None:
+def _wrap_margin(
+    run: list[str], page_margins: frozenset[int] | set[int] = frozenset()
+) -> int | None:
     """The run's right margin if it was wrapped at one, else None.
 
     A wrapped run has most of its lines (all but the paragraph ends) at nearly the same
-    length; lines of free length are paragraphs one per line.
+    length; lines of free length are paragraphs one per line. Two lines are wrapped when the
+    first reaches a column width seen elsewhere on the page, or, on a page that shows none,
+    when the first is long and stops mid-sentence.
     """
     lengths = [len(line) for line in run[:-1]]
     margin = max(lengths)
@@ -107,15 +114,19 @@ def _wrap_margin(run: list[str]) -> int | None:
         return None
     at_margin = sum(1 for n in lengths if n >= margin - WRAP_SLACK)
     if len(lengths) == 1:
-        # two lines: wrapped when the first stops mid-sentence and the second is no longer
+        if len(run[1]) > margin + WRAP_SLACK:
+            return None
+        if page_margins:
+            near = any(abs(margin - width) <= WRAP_SLACK for width in page_margins)
+            return margin if near else None
         first = run[0].rstrip(CLOSERS)
-        wrapped = first[-1:] not in SENTENCE_END and len(run[1]) <= margin + WRAP_SLACK
-        return margin if wrapped and margin >= 2 * MIN_WRAP else None
+        wrapped = first[-1:] not in SENTENCE_END and margin >= 2 * MIN_WRAP
+        return margin if wrapped else None
     return margin if at_margin >= max(2, math.ceil(0.6 * len(lengths))) else None
 
 
 def _joiner(left: str, right: str) -> str:
-    """A space only between two Latin words; Chinese text joins directly."""
-    if left[-1:].isascii() and left[-1:].isalnum() and right[:1].isascii() and right[:1].isalnum():
+    """A space only between two Latin words."""
+    if left[-1:].isascii() and left[-1:].isalpha() and right[:1].isascii() and right[:1].isalpha():
         return " "
-    return ""
+    return ""  # Chinese text, and numbers a wrap cut (`66` / `00小时`), join directly

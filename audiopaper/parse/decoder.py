@@ -31,13 +31,19 @@ from dataclasses import dataclass
 from audiopaper.parse import bylines
 from audiopaper.parse.blocks import Layout
 from audiopaper.parse.draft import Draft, Ending
-from audiopaper.parse.lines import COLUMN_TAG, Kind, Line, is_complete, is_kicker
+from audiopaper.parse.lines import (
+    COLUMN_TAG,
+    ORPHAN_TAIL_MAX,
+    Kind,
+    Line,
+    is_complete,
+    is_kicker,
+)
 
 log = logging.getLogger(__name__)
 
 BIG_GAP = 2  # blank lines that separate layout blocks
 MAX_SUBHEAD_LINES = 2  # a subhead and its sub-subhead
-ORPHAN_TAIL_MAX = 10  # characters
 TAIL_OVERLAP = 0.05  # least share of a headless run's character pairs found in its story
 TAIL_MARGIN = 1.25  # …and how much more than it shares with the story before it
 TEXT_BEGINS = "body text with no headline above it"

@@ -19,6 +19,7 @@ from audiopaper.parse.blocks import Block, Layout, blocks_from_text
 HEADING_MAX = 30  # characters (spaces not counted) a headline or subhead may have
 PUNCTUATED_HEADING_MAX = 46  # a headline with commas inside (`读书学习，贵在…`)
 LONG_LINE = 30  # a line longer than this that stops mid-sentence was broken by the layout
+ORPHAN_TAIL_MAX = 10  # characters of a short complete tail such as `联动。`
 SENTENCE_END = "。！？!?…"
 CLAUSE_END = "；;：:"
 CLOSERS = "”’」』)）》】\"' "
@@ -242,4 +243,7 @@ def _continues(above: Line, line: Line, *, across_caption: bool = False) -> bool
         return False
     if line.gap_before == 0 and not across_caption:  # wrapped, not laid out
         return line.kind in (Kind.TEXT, Kind.HEADING, Kind.AUTHOR)
-    return line.kind is Kind.TEXT and len(above.text) > LONG_LINE
+    # across a blank line: the rest of a paragraph cut at a column end, unless it is a short
+    # complete tail (`联动。`), which the decoder weighs (it may close a story cut elsewhere)
+    orphan = len(line.text) <= ORPHAN_TAIL_MAX and is_complete(line.text)
+    return line.kind is Kind.TEXT and (len(above.text) > LONG_LINE or not orphan)
