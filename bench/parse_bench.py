@@ -8,7 +8,8 @@ announced, found with the right headline, bylines right, false articles, must-no
 leaked. With --pdf-like it scores PDF-like variants of the same pages, made in a temp folder
 (never kept): every block wrapped at one column width (12–25 characters), long paragraphs
 cut mid-sentence at a column end with a blank line (and sometimes a running head and page
-number) between the pieces, a running head on top. --quick scores two pages only.
+number) between the pieces, a running head on top, and one story's headline printed after
+its body. --quick scores two pages only.
 Without ../shared/real-pages it says so and exits cleanly.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import random
 import re
 import shutil
@@ -33,6 +35,7 @@ PAPERS = {"rmrb": "人民日报", "mrdx": "新华每日电讯", "xxsb": "学习�
 WEEKDAYS = "一二三四五六日"
 CUT_EVERY = 4  # one long paragraph in this many is cut at a column end
 CUT_MIN = 60  # characters: shorter paragraphs are not cut
+_BYLINE = re.compile(r"记者|通讯员|评论员")
 
 
 def main() -> int:
@@ -56,7 +59,9 @@ def main() -> int:
             shutil.copy(PAGES / f"{name}-expected.json", folder / f"{name}-expected.json")
             text = (PAGES / f"{name}.txt").read_text(encoding="utf-8")
             if args.pdf_like:
-                text = pdf_like(text, name, rng)
+                expected = json.loads((PAGES / f"{name}-expected.json").read_text("utf-8"))
+                titles = [article["title"] for article in expected["articles"]]
+                text = pdf_like(text, name, rng, titles)
             (folder / f"{name}.txt").write_text(text, encoding="utf-8")
         print(f"{'PDF-like variants' if args.pdf_like else 'clean pages'}: {len(names)} pages")
         done = subprocess.run(
@@ -70,11 +75,12 @@ def main() -> int:
         return done.returncode
 
 
-def pdf_like(text: str, name: str, rng: random.Random) -> str:
+def pdf_like(text: str, name: str, rng: random.Random, titles: list[str]) -> str:
     """The page as a PDF's text layer gives it (see the module docstring)."""
     width = rng.randint(12, 25)
     head = running_head(name, 1)
     blocks = [" ".join(b.split()) for b in re.split(r"\n\s*\n", text) if b.strip()]
+    blocks = headline_after_body(blocks, titles, rng)
     out: list[str] = [head] if head else []
     page = 1
     for index, block in enumerate(blocks):
@@ -88,6 +94,33 @@ def pdf_like(text: str, name: str, rng: random.Random) -> str:
         else:
             out.append(wrap(block, width))
     return "\n\n".join(out) + "\n"
+
+
+def headline_after_body(blocks: list[str], titles: list[str], rng: random.Random) -> list[str]:
+    """Print one story's headline (with its lead-ins and subtitle) after its body, as column
+    order does on some PDF pages; the story keeps its byline line on top."""
+    wanted = {_compact(t) for t in titles}
+    heads = [i for i, block in enumerate(blocks) if _compact(block) in wanted]
+    movable = []
+    for k, i in enumerate(heads[1:-1], start=1):
+        below = i + 1 if not blocks[i + 1].startswith("——") else i + 2
+        if _BYLINE.search(blocks[below]) and len(blocks[below]) < 30:
+            movable.append((i, below, heads[k + 1]))
+    if not movable:
+        return blocks
+    title, below, following = rng.choice(movable)
+    start = title
+    while start > 0 and blocks[start - 1].endswith("——"):
+        start -= 1
+    end = following
+    while end - 1 > below and (blocks[end - 1].endswith("——") or len(blocks[end - 1]) <= 6):
+        end -= 1
+    head = blocks[start:below]
+    return blocks[:start] + blocks[below:end] + head + blocks[end:]
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def _cut_point(block: str, rng: random.Random) -> int:

@@ -47,6 +47,8 @@ MAX_SUBHEAD_LINES = 2  # a subhead and its sub-subhead
 TAIL_OVERLAP = 0.05  # least share of a headless run's character pairs found in its story
 TAIL_MARGIN = 1.25  # …and how much more than it shares with the story before it
 TEXT_BEGINS = "body text with no headline above it"
+BYLINE_FIRST = "a byline with no headline above it"
+DATELINE_FIRST = "a dateline paragraph with no headline above it"
 _SIGNED = re.compile(r"\s|文$")  # `沈 丘文`, `李 斌`: a name signing a story's end
 _CJK_PAIR = re.compile(rf"(?=([{bylines.CJK}]{{2}}))")
 
@@ -172,6 +174,10 @@ class _Assembler:
                 current.add_text(line.text, subhead=True)
             return
         reason = reason or "first on the page"
+        if _ends_a_headless_story(current, run, following):
+            cut = _head_start(run.lines)
+            self.take_headline_without_body(list(run.lines[:cut]))
+            run = HeadRun(run.lines[cut:])
         groups = run.groups()
         for group in groups[:-1]:
             self.take_headline_without_body(group)
@@ -193,7 +199,7 @@ class _Assembler:
     def take_byline(self, line: Line) -> None:
         current = self.current
         if current is None or not current.is_open or current.has_body:
-            current = self.start("a byline with no headline above it")
+            current = self.start(BYLINE_FIRST)
         current.byline = current.byline or bylines.tidy(line.text)
 
     def take_caption(self, caption: str) -> None:
@@ -236,7 +242,7 @@ class _Assembler:
         """The article this body line belongs to (None: it was attached as an orphan tail)."""
         current = self.current
         dateline = bylines.starts_with_dateline(line.text)
-        reason = "a dateline paragraph with no headline above it" if dateline else TEXT_BEGINS
+        reason = DATELINE_FIRST if dateline else TEXT_BEGINS
         if current is None:
             return self.start(reason)
         if current.ending is Ending.CUT and _is_orphan_tail(line):
@@ -249,6 +255,35 @@ class _Assembler:
         if not current.is_open or (dateline and current.has_body):
             return self.start(reason)
         return current
+
+
+def _ends_a_headless_story(current: Draft | None, run: HeadRun, following: Item | None) -> bool:
+    """A story opened by its byline or dateline, with no headline yet, followed by heading
+    lines and another byline: the first of those lines are its headline, printed after it."""
+    return (
+        current is not None
+        and current.title is None
+        and current.has_body
+        and current.opened_by in (BYLINE_FIRST, DATELINE_FIRST)
+        and len(run.lines) > 1
+        and _head_start(run.lines) > 0
+        and isinstance(following, Line)
+        and (
+            following.kind in (Kind.BYLINE, Kind.AUTHOR)
+            or (following.kind is Kind.TEXT and bylines.starts_with_dateline(following.text))
+        )
+    )
+
+
+def _head_start(lines: tuple[Line, ...]) -> int:
+    """Where the last headline group of a run begins: its headline (the last line, or the
+    one above a `——` subtitle) and the lead-ins ending in `——` above it."""
+    start = len(lines) - 1
+    if start > 0 and lines[start].text.startswith(("——", "—")):
+        start -= 1
+    while start > 0 and lines[start - 1].text.rstrip().endswith(("——", "—")):
+        start -= 1
+    return start
 
 
 def opening_signal(run: HeadRun, following: Item | None, current: Draft | None) -> str | None:
