@@ -144,7 +144,7 @@ def split_trailing_credit(paragraph: str) -> tuple[str | None, str]:
     """`…座谈。(记者 张三)` → ("记者 张三", "…座谈。")."""
     tail = paragraph[-60:]
     match = _TRAILING_CREDIT.search(tail)
-    if not match:
+    if not match or _COLUMN_TAG.search(match.group("who")):
         return None, paragraph
     cut = len(paragraph) - len(tail) + match.start()
     return tidy(match.group("who")), paragraph[:cut].rstrip()

@@ -38,6 +38,7 @@ from audiopaper.parse.lines import (
     Line,
     is_complete,
     is_kicker,
+    stops_mid_word,
 )
 
 log = logging.getLogger(__name__)
@@ -245,7 +246,7 @@ class _Assembler:
         reason = DATELINE_FIRST if dateline else TEXT_BEGINS
         if current is None:
             return self.start(reason)
-        if current.ending is Ending.CUT and _is_orphan_tail(line):
+        if current.ending is Ending.CUT and _is_orphan_tail(line) and _cut_mid_word(current):
             current.extend_last(line.text)
             current.ending = Ending.CLOSED
             log.info("attached the orphan tail %r to %r", line.text, current.paragraphs[-1].text)
@@ -390,6 +391,10 @@ def _next_content(items: list[Item], start: int) -> Item | None:
 
 def _is_body(item: Item | None) -> bool:
     return isinstance(item, Line) and item.kind in (Kind.TEXT, Kind.BYLINE, Kind.AUTHOR)
+
+
+def _cut_mid_word(draft: Draft) -> bool:
+    return bool(draft.paragraphs) and stops_mid_word(draft.paragraphs[-1].text)
 
 
 def _is_orphan_tail(line: Line) -> bool:

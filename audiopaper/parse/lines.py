@@ -146,6 +146,11 @@ def is_complete(text: str) -> bool:
     return bool(core) and core[-1] in SENTENCE_END + CLAUSE_END
 
 
+def stops_mid_word(text: str) -> bool:
+    """Ends on a character, not on punctuation: the page cut it, not the writer."""
+    return bool(_HAS_WORD.match(text[-1:])) or text[-1:].isdigit()
+
+
 def without_column_tag(text: str) -> str:
     return COLUMN_TAG.sub("", text).strip() or text
 
@@ -246,4 +251,5 @@ def _continues(above: Line, line: Line, *, across_caption: bool = False) -> bool
     # across a blank line: the rest of a paragraph cut at a column end, unless it is a short
     # complete tail (`联动。`), which the decoder weighs (it may close a story cut elsewhere)
     orphan = len(line.text) <= ORPHAN_TAIL_MAX and is_complete(line.text)
-    return line.kind is Kind.TEXT and (len(above.text) > LONG_LINE or not orphan)
+    weighed = orphan and len(above.text) <= LONG_LINE and stops_mid_word(above.text)
+    return line.kind is Kind.TEXT and not weighed

@@ -33,6 +33,7 @@ from audiopaper.parse.masthead import Masthead, read_masthead
 from audiopaper.parse.runningheads import RunningHead, running_head
 
 UNCREDITED_CAPTIONS_MAX = 2  # captions a credit `以上图片均为…` may cover before its own
+HEAD_LINES_MAX = 2  # heading lines between a headline and its byline (kicker, subtitle)
 SUBHEAD_BALANCE = 0.5  # shortest part / longest part of a subhead's comma-separated halves
 _LABELLED = re.compile(r"^[^，,：:]{1,8}[：:]")  # `新成果：…`, `看点一：…`
 _COMMAS = re.compile(r"[，,]")
@@ -90,8 +91,7 @@ def _settle_punctuated_headings(lines: list[Line]) -> list[Line]:
     for index, line in enumerate(lines):
         if not line.maybe_heading or line.layout is not None:
             continue
-        following = next((ln for ln in lines[index + 1 :] if ln.kind is not Kind.CAPTION), None)
-        if _announces_a_story(following) or _shaped_like_a_subhead(line.text):
+        if _announced(lines, index + 1) or _shaped_like_a_subhead(line.text):
             settled[index] = replace(line, kind=Kind.HEADING, maybe_heading=False)
     return settled
 
@@ -105,6 +105,22 @@ def _shaped_like_a_subhead(text: str) -> bool:
         return True
     parts = [len(part) for part in _COMMAS.split(text)]
     return len(parts) == 2 and min(parts) >= SUBHEAD_BALANCE * max(parts)
+
+
+def _announced(lines: list[Line], start: int) -> bool:
+    """Does a byline, dateline or subtitle follow, past captions and up to two more heading
+    lines (a subtitle, or the headline under a kicker)?"""
+    headings = 0
+    for line in lines[start:]:
+        if line.kind is Kind.CAPTION:
+            continue
+        if _announces_a_story(line):
+            return True
+        if (line.kind is Kind.HEADING or line.maybe_heading) and headings < HEAD_LINES_MAX:
+            headings += 1
+            continue
+        return False
+    return False
 
 
 def _announces_a_story(line: Line | None) -> bool:
