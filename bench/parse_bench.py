@@ -110,13 +110,17 @@ def headline_after_body(blocks: list[str], titles: list[str], rng: random.Random
         return blocks
     title, below, following = rng.choice(movable)
     start = title
-    while start > 0 and blocks[start - 1].endswith("——"):
-        start -= 1
+    while start > 0 and _heading_like(blocks[start - 1]):
+        start -= 1  # its kicker lines go with it
     end = following
     while end - 1 > below and (blocks[end - 1].endswith("——") or len(blocks[end - 1]) <= 6):
         end -= 1
     head = blocks[start:below]
     return blocks[:start] + blocks[below:end] + head + blocks[end:]
+
+
+def _heading_like(block: str) -> bool:
+    return len(block) <= 30 and block[-1:] not in "。！？”）)" and not _BYLINE.search(block)
 
 
 def _compact(text: str) -> str:

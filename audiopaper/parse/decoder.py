@@ -260,7 +260,8 @@ class _Assembler:
 
 def _ends_a_headless_story(current: Draft | None, run: HeadRun, following: Item | None) -> bool:
     """A story opened by its byline or dateline, with no headline yet, followed by heading
-    lines and another byline: the first of those lines are its headline, printed after it."""
+    lines and another byline (or ended by a closing line before them): the first of those
+    lines are its headline, printed after it."""
     return (
         current is not None
         and current.title is None
@@ -268,10 +269,17 @@ def _ends_a_headless_story(current: Draft | None, run: HeadRun, following: Item 
         and current.opened_by in (BYLINE_FIRST, DATELINE_FIRST)
         and len(run.lines) > 1
         and _head_start(run.lines) > 0
-        and isinstance(following, Line)
         and (
-            following.kind in (Kind.BYLINE, Kind.AUTHOR)
-            or (following.kind is Kind.TEXT and bylines.starts_with_dateline(following.text))
+            not current.is_open
+            or (
+                isinstance(following, Line)
+                and (
+                    following.kind in (Kind.BYLINE, Kind.AUTHOR)
+                    or (
+                        following.kind is Kind.TEXT and bylines.starts_with_dateline(following.text)
+                    )
+                )
+            )
         )
     )
 

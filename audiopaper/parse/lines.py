@@ -131,6 +131,8 @@ def _kind_of(text: str) -> Kind:
         return Kind.BYLINE
     if captions.is_caption(text):
         return Kind.CAPTION
+    if bylines.starts_with_dateline(text):
+        return Kind.TEXT  # even when a column end cut it short: `本报北京5月14日电 （记者X）5月`
     if is_heading_like(text) and is_kicker(text):
         return Kind.HEADING
     if bylines.is_author_name(text):
