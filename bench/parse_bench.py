@@ -120,7 +120,7 @@ def headline_after_body(blocks: list[str], titles: list[str], rng: random.Random
 
 
 def _heading_like(block: str) -> bool:
-    return len(block) <= 30 and block[-1:] not in "。！？”）)" and not _BYLINE.search(block)
+    return len(block) <= 30 and block[-1:] not in "。！？”）)电" and not _BYLINE.search(block)
 
 
 def _compact(text: str) -> str:
