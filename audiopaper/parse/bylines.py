@@ -21,7 +21,9 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # a name: `熊辉`, `袁 野` (printed with a space inside), `劳伦斯·弗里曼`
 _NAME = rf"(?:[{CJK}]{{1,4}}·[{CJK}]{{1,8}}|[{CJK}] [{CJK}]{{1,2}}(?![{CJK}])|[{CJK}]{{2,4}})"
 _NAMES = rf"{_NAME}(?:\s*[ 、,，]\s*{_NAME})*"
-_ORG = rf"(?:本报|新华社|中新社|[{CJK}]{{2,10}}?(?:日报|晚报|时报|早报|商报|电讯|报|社|台|网))"
+_ORG = (
+    rf"(?:本报|新华社|中新社|[{CJK}·]{{2,14}}?(?:日报|晚报|时报|早报|商报|电讯|报|社|台|网|在线))"
+)
 _ROLE = (
     rf"(?:{_ORG}?(?:特约|见习|首席|驻[{CJK}]{{1,6}})?"
     r"(?:记者|通讯员|评论员|撰稿人|摄影记者)|实习生|文\s*/|图\s*/)"
@@ -36,7 +38,8 @@ _AUTHOR = re.compile(
 # where a dateline is filed: `本报北京5月13日电`, `新华社北京4月27日电`, `据新华社日内瓦…电`
 _FILED = rf"(?:据)?{_ORG}[{CJK}]{{0,12}}?\d{{1,2}}月\d{{1,2}}日电"
 _DATELINE = re.compile(
-    rf"^(?:本报讯|本报电|{_FILED})\s*(?:[(（](?P<who>[^()（）]{{1,40}})[)）])?\s*"
+    rf"^(?:本报讯|本报电|{_FILED})\s*(?:[(（](?P<who>[^()（）]{{1,40}})[)）]"
+    rf"|(?P<reported>(?:记者|通讯员)\s*{_NAMES}(?:\s*(?:记者|通讯员)\s*{_NAMES})*)\s*报道[:：])?\s*"
 )
 _BARE_DATELINE = re.compile(rf"^{_FILED}$")
 _BRACKETED = re.compile(r"^[(（〔\[【]\s*(?P<inside>.+?)\s*[)）〕\]】]$")
@@ -109,7 +112,7 @@ def split_dateline(paragraph: str) -> tuple[str | None, str, bool]:
     match = _DATELINE.match(paragraph)
     if not match or match.end() == len(paragraph.rstrip()):
         return None, paragraph, False
-    who = match.group("who")
+    who = match.group("who") or match.group("reported")
     if who and not _NAMED_CREDIT.match(tidy(who)):
         return None, paragraph, False  # `本报讯（…）` holding something else
     return (tidy(who) if who else None), paragraph[match.end() :].strip(), True
