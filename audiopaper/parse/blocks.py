@@ -105,8 +105,8 @@ def _wrap_margin(
 
     A wrapped run has most of its lines (all but the paragraph ends) at nearly the same
     length; lines of free length are paragraphs one per line. Two lines are wrapped when the
-    first reaches a column width seen elsewhere on the page, or, on a page that shows none,
-    when the first is long and stops mid-sentence.
+    first stops mid-sentence and reaches a column width seen elsewhere on the page, is long,
+    or carries a remainder less than half its length.
     """
     lengths = [len(line) for line in run[:-1]]
     margin = max(lengths)
@@ -116,12 +116,13 @@ def _wrap_margin(
     if len(lengths) == 1:
         if len(run[1]) > margin + WRAP_SLACK:
             return None
-        if page_margins:
-            near = any(abs(margin - width) <= WRAP_SLACK for width in page_margins)
-            return margin if near else None
         first = run[0].rstrip(CLOSERS)
-        wrapped = first[-1:] not in SENTENCE_END and margin >= 2 * MIN_WRAP
-        return margin if wrapped else None
+        if first[-1:] in SENTENCE_END + "——":
+            return None
+        near = any(abs(margin - width) <= WRAP_SLACK for width in page_margins)
+        # a short remainder under a long line: a headline wrapped in a narrower column
+        remainder = margin >= MIN_WRAP + WRAP_SLACK and 2 * len(run[1]) <= margin
+        return margin if near or remainder or margin >= 2 * MIN_WRAP else None
     return margin if at_margin >= max(2, math.ceil(0.6 * len(lengths))) else None
 
 
