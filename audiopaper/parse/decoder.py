@@ -154,6 +154,8 @@ class _Assembler:
                 self.take_jump(item)
             elif item.kind is Kind.CLOSING:
                 self.take_closing(item)
+            elif item.kind is Kind.TEXT and self.is_late_headline(item, items[index + 1 :]):
+                self.take_headline_without_body([item])
             elif item.kind is Kind.TEXT:
                 self.take_text(item)
         if self.early_captions and self.drafts:
@@ -186,6 +188,20 @@ class _Assembler:
             self.start(reason, groups[-1])
         else:
             self.take_headline_without_body(groups[-1])
+
+    def is_late_headline(self, line: Line, rest: list[Item]) -> bool:
+        """A headline-like line with commas after a story that has a byline but no headline
+        yet, and before the next headline: that story's headline, printed after it."""
+        current = self.current
+        following = _next_content(rest, 0)
+        return (
+            line.maybe_heading
+            and current is not None
+            and current.title is None
+            and current.has_body
+            and current.opened_by in (BYLINE_FIRST, DATELINE_FIRST)
+            and (following is None or isinstance(following, HeadRun))
+        )
 
     def take_headline_without_body(self, group: list[Line]) -> None:
         current = self.current

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 from audiopaper.models import Article, Edition
 from audiopaper.parse import UNNAMED_PAPER, parse_blocks, parse_page
@@ -264,3 +268,42 @@ def test_blocks_rejoin_only_runs_wrapped_at_one_width() -> None:
         "第一段很长很长很长很长很长很长很长。\n短段。\n第三段也比较长一些，但是长度不同于第一段。"
     )
     assert len(blocks_from_text(free)) == 3
+
+
+def test_a_headline_printed_after_its_body_goes_back_to_it() -> None:
+    page = page_of(
+        "江边的早市",
+        "本报记者 石 川",
+        "天刚亮，江边的早市就热闹起来。",
+        "本报记者 叶 舟",
+        "新修的图书馆今天对市民开放。",
+        "馆里藏书二十万册。",
+        "图书馆开门迎客",
+        "山里的学校通了网",
+        "本报记者 田 禾",
+        "孩子们第一次上了网课。",
+    )
+    stories = edition(page).articles
+    assert [(s.title, s.byline) for s in stories] == [
+        ("江边的早市", "本报记者 石 川"),
+        ("图书馆开门迎客", "本报记者 叶 舟"),
+        ("山里的学校通了网", "本报记者 田 禾"),
+    ]
+    assert stories[1].paragraphs[-1].text == "馆里藏书二十万册。"
+    assert "printed after its body" in stories[1].opened_by
+
+
+def test_plan_json_says_why_each_article_was_opened(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(page_of("标题甲", "本报记者 张三", "正文。"), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "audiopaper", "plan", str(page), "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    plan = json.loads(done.stdout)
+    (article,) = plan["articles"]
+    assert article["opened_by"] == "a byline follows the headline"
+    assert {"title", "subtitles", "byline", "captions", "segments"} <= set(article)
+    assert "--paper" in done.stderr and "--paper" in plan["notes"][0]
