@@ -59,9 +59,11 @@ _TRAILING_CREDIT = re.compile(
 _EDITORS = re.compile(
     r"^(?:本版|本期)?(?:责编|责任编辑|主编|编辑|美编|版式设计|版式|设计|校对|审校|制图|图表制作"
     r"|统筹|监制|本版统筹)\s*[:：]"
+    rf"|^(?:本版|本期)?(?:责编|责任编辑|编辑|美编|校对)\s+{_NAMES}$"
 )
+_EDITORS_MAX = 80  # characters: a line of names, not a paragraph
 _JUMP = re.compile(
-    r"[(（]\s*(?P<dir>下转|上接|转|接|续)\s*第?\s*[0-9一二三四五六七八九十]{1,3}\s*版\s*[)）]"
+    r"[(（]\s*(?P<dir>下转|上接|紧接|转|接|续)\s*第?\s*[0-9一二三四五六七八九十]{1,3}\s*版\s*[)）]"
 )
 _SPACES = re.compile(r"\s+")
 _BYLINE_MAX = 48  # characters: a few names and roles at most
@@ -154,7 +156,8 @@ def split_trailing_credit(paragraph: str) -> tuple[str | None, str]:
 
 
 def is_editor_line(line: str) -> bool:
-    return bool(_EDITORS.match(line.strip()))
+    line = line.strip()
+    return len(line) <= _EDITORS_MAX and bool(_EDITORS.match(line))
 
 
 def is_caption(line: str) -> bool:
@@ -170,5 +173,5 @@ def strip_jumps(line: str) -> Jumps:
         return Jumps(line)
     text = _JUMP.sub("", line).strip()
     onward = any(d in ("下转", "转") for d in directions)
-    back = any(d in ("上接", "接", "续") for d in directions)
+    back = any(d in ("上接", "紧接", "接", "续") for d in directions)
     return Jumps(text, continues_elsewhere=onward, continued_from=back)

@@ -19,6 +19,7 @@ _READABLE = re.compile(r"[^\W_]")
 _SPEAKER = re.compile(
     r"(?:强调|指出|表示|要求|主持|致辞|讲话|出席|会见|会谈|致信|批示|寄语|时说|时强调|提出)$"
 )
+_EVENT = re.compile(r"(?:举行|召开|开幕|闭幕|举办|启动|发布)$")
 _LABEL_MAX = 4  # characters: a column's or roundup's name above the headline (`八方速递`)
 _LABEL_RATIO = 2.5  # a label is much shorter than the headline under it
 _SPACED_PHRASES = re.compile(r"^\S{3,}\s+\S{3,}$")
@@ -118,6 +119,8 @@ def _title_score(index: int, text: str, count: int, next_length: int) -> float:
         score += 1  # `守护真相 维护和平`: two parallel phrases
     if _SPEAKER.search(stripped):
         score -= 3
+    elif count > 1 and _EVENT.search(stripped):
+        score -= 1  # `…在巴黎举行` beside another line: the kicker or subtitle reporting it
     compact = stripped.replace(" ", "")
     if count > 1 and index == 0 and _is_label(compact, next_length):
         score -= 2  # a column's name or a season above the headline
