@@ -24,12 +24,21 @@ from pathlib import Path
 
 from audiopaper.errors import ParseError
 from audiopaper.models import Article, Edition, Paragraph
+from audiopaper.parse.blocks import Block, Layout
 from audiopaper.parse.draft import Draft, title_from_body
 from audiopaper.parse.markdown import parse_markdown
-from audiopaper.parse.masthead import date_in_file_name, paper_from_title
+from audiopaper.parse.masthead import Masthead, date_in_file_name, paper_from_title
 from audiopaper.parse.plain import parse_blocks, parse_plain
 
-__all__ = ["FORMATS", "UNNAMED_PAPER", "parse_blocks", "parse_page"]
+__all__ = [
+    "FORMATS",
+    "UNNAMED_PAPER",
+    "Block",
+    "Layout",
+    "edition_from_blocks",
+    "parse_blocks",
+    "parse_page",
+]
 
 UNNAMED_PAPER = "未署名报纸"  # said when nothing names the paper: honest, not invented
 FORMATS = ("auto", "text", "markdown")
@@ -63,16 +72,40 @@ def parse_page(
         plain = parse_plain(text)
         found_paper, found_date = plain.masthead.paper, plain.masthead.date
         drafts = plain.drafts
-    edition_paper = _clean(paper) or found_paper
-    edition_date = date or found_date or _date_from_source(source)
-    notes = _missing_names(edition_paper, edition_date)
+    found = Masthead(_clean(paper) or found_paper, date or found_date or _date_from_source(source))
+    return _edition(drafts, found, today, source, text)
+
+
+def edition_from_blocks(
+    blocks: list[Block],
+    *,
+    paper: str | None = None,
+    date: dt.date | None = None,
+    today: dt.date,
+    source: Path | None = None,
+) -> Edition:
+    """An edition from a page given as layout blocks (a PDF reader's), hints honoured."""
+    page = parse_blocks(blocks)
+    found = Masthead(
+        _clean(paper) or page.masthead.paper,
+        date or page.masthead.date or _date_from_source(source),
+    )
+    text = "\n\n".join(block.text for block in blocks)
+    return _edition(page.drafts, found, today, source, text)
+
+
+def _edition(
+    drafts: list[Draft], found: Masthead, today: dt.date, source: Path | None, text: str
+) -> Edition:
+    name = source.name if source else "the page"
+    notes = _missing_names(found.paper, found.date)
     articles, headless = _articles(drafts, text)
     if headless:
         notes.append(
             f"no headline found in {name}: read as one article titled from its first sentence"
         )
     return Edition(
-        edition_paper or UNNAMED_PAPER, edition_date or today, articles, source, tuple(notes)
+        found.paper or UNNAMED_PAPER, found.date or today, articles, source, tuple(notes)
     )
 
 

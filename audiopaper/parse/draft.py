@@ -99,6 +99,7 @@ def title_index(lines: list[Line]) -> int:
     lengths = [len(line.text.replace(" ", "")) for line in lines] + [0]
     scores = [
         _title_score(index, line.text, len(lines), lengths[index + 1])
+        - (10 if line.layout in (Layout.KICKER, Layout.SUBTITLE) else 0)
         for index, line in enumerate(lines)
     ]
     return max(range(len(lines)), key=lambda i: (scores[i], -i))

@@ -307,3 +307,23 @@ def test_plan_json_says_why_each_article_was_opened(tmp_path: Path) -> None:
     assert article["opened_by"] == "a byline follows the headline"
     assert {"title", "subtitles", "byline", "captions", "segments"} <= set(article)
     assert "--paper" in done.stderr and "--paper" in plan["notes"][0]
+
+
+def test_an_edition_from_layout_blocks_takes_its_date_from_the_running_head() -> None:
+    from audiopaper.parse import edition_from_blocks
+
+    blocks = [
+        Block("江城日报 2024年4月9日 星期二 第3版", layout=Layout.RUNNING_HEAD, page=3),
+        Block("引题", layout=Layout.KICKER, font_size=14),
+        Block("版面上的主标题", font_size=28),
+        Block("本报记者 秦 川", layout=Layout.BYLINE),
+        Block("正文一段。", layout=Layout.BODY),
+    ]
+    found = edition_from_blocks(blocks, today=TODAY)
+    assert (found.paper, found.date, found.notes) == ("江城日报", dt.date(2024, 4, 9), ())
+    (story,) = found.articles
+    assert (story.kicker, story.title, story.byline) == (
+        ("引题",),
+        "版面上的主标题",
+        "本报记者 秦 川",
+    )
