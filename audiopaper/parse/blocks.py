@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from audiopaper.parse.runningheads import running_head
+
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』)）》】\"' "
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
@@ -71,6 +73,14 @@ def _runs(text: str) -> Iterable[tuple[int, list[str]]]:
     run: list[str] = []
     for raw in text.split("\n"):
         line = " ".join(_HTML_TAG.sub("", raw).split())
+        if line and running_head(line) is not None:
+            # a running head or page number printed inside a wrapped run stands alone
+            if run:
+                yield gap, run
+                run, gap = [], 0
+            yield gap, [line]
+            gap = 0
+            continue
         if line:
             run.append(line)
             continue
