@@ -47,8 +47,12 @@ def running_head(line: str) -> RunningHead | None:
     leftover = _NUMBERS.sub(" ", rest).split()
     if len("".join(leftover)) > _SECTION_MAX or len(leftover) > 2:
         return None
-    bare_number = (
-        not leftover and not papers and date is None and not _NUMBERS.sub("", line).replace(" ", "")
+    bare_number = (  # `2`, `— 2 —`: a page number, never bare punctuation such as `）`
+        any(ch.isdigit() for ch in line)
+        and not leftover
+        and not papers
+        and date is None
+        and not _NUMBERS.sub("", line).replace(" ", "")
     )
     if not (date or paged or bare_number or (papers and not leftover)):
         return None
