@@ -34,7 +34,11 @@ from audiopaper.parse.runningheads import RunningHead, running_head
 
 UNCREDITED_CAPTIONS_MAX = 2  # captions a credit `以上图片均为…` may cover before its own
 HEAD_LINES_MAX = 2  # heading lines between a headline and its byline (kicker, subtitle)
-SUBHEAD_BALANCE = 0.5  # shortest part / longest part of a subhead's comma-separated halves
+SUBHEAD_BALANCE = 0.5
+SUBHEAD_HALF_MAX = 14  # characters in each half of a two-part subhead
+_DATED = re.compile(
+    r"^(?:\d{2,4}年|\d{1,2}月\d{1,2}日|\d{1,2}日|近日|日前|今年|去年|目前|当天|当日)"
+)  # shortest part / longest part of a subhead's comma-separated halves
 _LABELLED = re.compile(r"^[^，,：:]{1,8}[：:]")  # `新成果：…`, `看点一：…`
 _COMMAS = re.compile(r"[，,]")
 _NOT_FURNITURE = (Kind.JUMP, Kind.CLOSING, Kind.BYLINE, Kind.CAPTION)
@@ -103,8 +107,14 @@ def _shaped_like_a_subhead(text: str) -> bool:
         return True
     if text.startswith("“") and text.endswith("”"):
         return True
+    if _DATED.match(text):
+        return False  # `2023年12月末，…`: a sentence opens with its time, a subhead does not
     parts = [len(part) for part in _COMMAS.split(text)]
-    return len(parts) == 2 and min(parts) >= SUBHEAD_BALANCE * max(parts)
+    return (
+        len(parts) == 2
+        and max(parts) <= SUBHEAD_HALF_MAX
+        and min(parts) >= SUBHEAD_BALANCE * max(parts)
+    )
 
 
 def _announced(lines: list[Line], start: int) -> bool:
