@@ -38,15 +38,18 @@ def running_head(line: str) -> RunningHead | None:
     if len(line) > _RUNNING_MAX or any(mark in line for mark in "。！？；"):
         return None
     date, rest = find_date(line)
-    paged = bool(_PAGE.search(line))
+    paged = bool(_PAGE.search(rest))
     papers = PAPER_NAME.findall(rest)
     rest = _PAGE.sub(" ", rest)
+    weekday = bool(_WEEKDAY.search(rest))
     rest = _WEEKDAY.sub(" ", rest)
     for paper in papers:
         rest = rest.replace(paper, " ")
     leftover = _NUMBERS.sub(" ", rest).split()
     if len("".join(leftover)) > _SECTION_MAX or len(leftover) > 2:
         return None
+    if leftover and not (papers or paged or weekday):
+        return None  # words beside a bare date: `当地时间2026年5月12日` in a paragraph
     bare_number = (  # `2`, `— 2 —`: a page number, never bare punctuation such as `）`
         any(ch.isdigit() for ch in line)
         and not leftover

@@ -120,7 +120,16 @@ def test_running_heads(line: str, paper: str | None, date: dt.date | None) -> No
 
 
 @pytest.mark.parametrize(
-    "line", ["区政府召开第58次常务会议", "2025—2026赛季", "5月14日", "十年禁渔", "）", "——"]
+    "line",
+    [
+        "区政府召开第58次常务会议",
+        "2025—2026赛季",
+        "5月14日",
+        "十年禁渔",
+        "）",
+        "——",
+        "祖国）当地时间2026年5月12日",
+    ],
 )
 def test_not_running_heads(line: str) -> None:
     assert running_head(line) is None
