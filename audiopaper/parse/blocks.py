@@ -23,6 +23,8 @@ from audiopaper.parse.runningheads import running_head
 
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』)）》】\"' "
+# a line starting with one of these continues the line above (`…举行—` / `—`)
+CONTINUING = "”’」』)）》】，,。、；;：:！!？?…"
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 WRAP_SLACK = 2  # characters a wrapped line may fall short of the run's right margin
 MIN_WRAP = 8  # narrower "margins" are not wrapping, just short lines
@@ -97,15 +99,25 @@ def _unwrap(run: list[str], page_margins: set[int]) -> list[str]:
     if len(run) == 1:
         return run
     margin = _wrap_margin(run, page_margins)
+    if margin is None and all(_continues(a, b) for a, b in itertools.pairwise(run)):
+        margin = 0  # every later line starts with a closing mark: one broken line
     if margin is None:
         return run
     pieces = [run[0]]
     for previous, line in itertools.pairwise(run):
-        if len(previous) >= margin - WRAP_SLACK:
+        if len(previous) >= margin - WRAP_SLACK or _continues(previous, line):
             pieces[-1] += _joiner(pieces[-1], line) + line
         else:
             pieces.append(line)
     return pieces
+
+
+def _continues(previous: str, line: str) -> bool:
+    """A line starting with a closing mark, or the second half of a dash (`…举行—` / `—`),
+    is the rest of the line above; `——访…` under a headline is a subtitle, not a rest."""
+    if line.startswith("—"):
+        return previous.endswith("—") and not previous.endswith("——")
+    return line[0] in CONTINUING
 
 
 def _wrap_margin(
