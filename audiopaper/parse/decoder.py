@@ -13,7 +13,10 @@ it, and the first signal that holds decides, in this order (``plan`` shows it pe
   after its body).
 
 Otherwise the run is one or two section subheads of the current story (quoted, numbered, a
-paragraph ending in `——` followed by its text). Then two page-level checks:
+paragraph ending in `——` followed by its text). A story opened by its byline or dateline
+with no headline above it takes the heading lines printed after its body (column order):
+the last headline group of the run, just above the next byline, is the next story's.
+Then two page-level checks:
 
 - a story that names two different authors — one under its headline, one at its end — is two
   stories: the last subhead before the second author was the second one's headline;
