@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from audiopaper.parse import bylines
 from audiopaper.parse.blocks import Layout
-from audiopaper.parse.draft import Draft, Ending
+from audiopaper.parse.draft import LABEL_MAX, Draft, Ending
 from audiopaper.parse.lines import (
     COLUMN_TAG,
     ORPHAN_TAIL_MAX,
@@ -305,12 +305,14 @@ def _ends_a_headless_story(current: Draft | None, run: HeadRun, following: Item 
 
 def _head_start(lines: tuple[Line, ...]) -> int:
     """Where the last headline group of a run begins: its headline (the last line, or the
-    one above a `——` subtitle) and the lead-ins ending in `——` above it."""
+    one above a `——` subtitle), the lead-ins ending in `——` above it and a roundup's name."""
     start = len(lines) - 1
     if start > 0 and lines[start].text.startswith(("——", "—")):
         start -= 1
     while start > 0 and lines[start - 1].text.rstrip().endswith(("——", "—")):
         start -= 1
+    if start > 1 and len(lines[start - 1].text.replace(" ", "")) <= LABEL_MAX:
+        start -= 1  # a roundup's name (`环球扫描`) over it
     return start
 
 

@@ -20,7 +20,7 @@ _SPEAKER = re.compile(
     r"(?:强调|指出|表示|要求|主持|致辞|讲话|出席|会见|会谈|致信|批示|寄语|时说|时强调|提出)$"
 )
 _EVENT = re.compile(r"(?:举行|召开|开幕|闭幕|举办|启动|发布)$")
-_LABEL_MAX = 4  # characters: a column's or roundup's name above the headline (`八方速递`)
+LABEL_MAX = 4  # characters: a column's or roundup's name above the headline (`八方速递`)
 _LABEL_RATIO = 2.5  # a label is much shorter than the headline under it
 _SPACED_PHRASES = re.compile(r"^\S{3,}\s+\S{3,}$")
 
@@ -132,7 +132,7 @@ def _title_score(index: int, text: str, count: int, next_length: int) -> float:
 
 def _is_label(compact: str, next_length: int) -> bool:
     """`八方速递` over a much longer headline, or `2025—2026赛季`."""
-    return (len(compact) <= _LABEL_MAX and next_length >= _LABEL_RATIO * len(compact)) or compact[
+    return (len(compact) <= LABEL_MAX and next_length >= _LABEL_RATIO * len(compact)) or compact[
         :4
     ].isdigit()
 
