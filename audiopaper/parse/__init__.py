@@ -31,6 +31,7 @@ from audiopaper.parse.masthead import Masthead, date_in_file_name, paper_from_ti
 from audiopaper.parse.plain import parse_blocks, parse_plain
 
 __all__ = [
+    "DEFAULT_PAPER",
     "FORMATS",
     "UNNAMED_PAPER",
     "Block",
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 UNNAMED_PAPER = "未署名报纸"  # said when nothing names the paper: honest, not invented
+DEFAULT_PAPER = UNNAMED_PAPER  # the older name, still used by the multi-page reader
 FORMATS = ("auto", "text", "markdown")
 _MARKDOWN_SUFFIXES = (".md", ".markdown")
 _READABLE = re.compile(r"[^\W_]")  # a letter, digit or Chinese character

@@ -145,10 +145,10 @@ def title_from_body(paragraphs: list[Paragraph]) -> str:
     """A headless article's title: its first sentence, cut at a clause near 20 characters."""
     text = next((p.text for p in paragraphs if not p.is_subhead), "")
     text = text or (paragraphs[0].text if paragraphs else "")
-    sentences = (m.group(0).strip(" ，,、：:") for m in _SENTENCE.finditer(text))
-    sentence = next((s for s in sentences if _READABLE.search(s)), "")
-    if not sentence:
-        return "无标题"
+    sentences = (m.group(0).strip() for m in _SENTENCE.finditer(text))
+    sentence = next((s for s in sentences if s), "").strip(" ，,、：:")
+    if not _READABLE.search(sentence):
+        return "无标题"  # the first sentence is bare punctuation: nothing to name it by
     if len(sentence) <= TITLE_MAX:
         return sentence.rstrip("，,、：:")
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(sentence[: TITLE_MAX + 1])]
