@@ -47,11 +47,19 @@ def plan_jobs(
         voice = voice_for(segment)
         engine = engine_for(voice)
         text = segment.spoken_text
+        # An engine that says what its model is fed is keyed by that alone (the lexicon's
+        # readings are in it): a rule or lexicon change redoes only the clips it changed.
+        # Others get the lexicon entries whose word the text holds, and the text.
+        fed = getattr(engine, "cache_text", None)
+        if fed:
+            lexicon = ""
+        else:
+            lexicon = lexicon_digest if isinstance(lexicon_digest, str) else lexicon_digest(text)
         fields = {
             **voice.cache_fields(),
             "engine_version": engine.info.version,
-            "lexicon": lexicon_digest if isinstance(lexicon_digest, str) else lexicon_digest(text),
-            "text": text,
+            "lexicon": lexicon,
+            "text": fed(text) if fed else text,
             "pcm_rate": PCM_RATE,
         }
         jobs.append(Job(segment, voice, engine, cache_key(fields), fields))

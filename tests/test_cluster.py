@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from relexicon import reading_fix
 
 from audiopaper.pipeline import BuildOptions, build
 from audiopaper.rebuild import RebuildOptions, rebuild
@@ -31,7 +32,7 @@ LONGER = (
     "早上七点，街道开始清扫积雪。十点前主干道全部通行。"
     "学校照常上课，公交车按时发车。晚上气温降到零下五度。\n"
 )
-FIX = '[words."单先生"]\npinyin = "shan4 xian1 sheng1"\n'
+FIX = reading_fix("单先生")  # a one-word fix: the word now reads differently
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
+from relexicon import reading_fix
 
 from audiopaper import __version__
 from audiopaper.pipeline import BuildOptions, build
@@ -27,8 +28,8 @@ from audiopaper.sources import read_sources, source_folder
 
 pytestmark = pytest.mark.slow
 
-WORD = "单先生"  # 单 as a surname is shàn; the default reading is dān
-FIX = f'[words."{WORD}"]\npinyin = "shan4 xian1 sheng1"\n'
+WORD = "单先生"
+FIX = reading_fix(WORD)  # a one-word fix: the word now reads differently
 EDITIONS = 20
 WITH_WORD = {2, 7, 11, 15, 19}  # editions whose body holds the word
 HEADLINE = "社区新闻"

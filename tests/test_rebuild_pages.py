@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "pdf"))  # typeset.py, editions.py
 
 from editions import TINY
+from relexicon import reading_fix
 from typeset import typeset
 
 from audiopaper.pipeline import BuildOptions, build
@@ -21,7 +22,7 @@ from audiopaper.sources import read_sources, source_folder
 pytestmark = pytest.mark.slow
 
 EDITION = "2025-06-09"
-FIX = '[words."书屋"]\npinyin = "shu1 wu4"\n'  # not the dictionary's shu1 wu1
+FIX = reading_fix("书屋")  # a one-word fix: the word now reads differently
 
 
 def test_pdf_pages_are_kept_and_rebuilt_from(tmp_path: Path) -> None:
