@@ -19,6 +19,9 @@ import re
 from pathlib import Path
 
 from audiopaper.errors import InputError
+from audiopaper.fsutil import TooLarge, read_bounded
+
+MAX_PAGE_BYTES = 32 * 2**20  # a page's text is well under 1 MB
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -86,7 +89,12 @@ def _read_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise InputError(f"cannot read {path}: it is a folder", hint="give a page file")
     try:
-        return path.read_bytes()
+        return read_bounded(path, MAX_PAGE_BYTES)
+    except TooLarge:
+        raise InputError(
+            f"cannot read {path}: larger than {MAX_PAGE_BYTES // 2**20} MB (is it a page?)",
+            hint="give one page's text; a device or endless stream is not a page",
+        ) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InputError(f"cannot read {path}: {reason}", hint="check its permissions") from exc

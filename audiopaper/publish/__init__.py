@@ -27,6 +27,7 @@ from audiopaper.publish.registry import (
     load_settings,
     remove,
     save_settings,
+    servable_episodes,
     upsert,
 )
 from audiopaper.publish.transcript import write_transcripts
@@ -99,7 +100,7 @@ def refresh_site(
     else:
         save_settings(out_dir, _FEED_SETTINGS, asdict(config))
     now = now or dt.datetime.now(dt.UTC)
-    records = list_episodes(out_dir)
+    records = servable_episodes(out_dir)  # a hand-deleted edition must not be a 404
     return [
         write_channel_cover(Path(out_dir) / COVER_NAME, config.title),
         write_feed(out_dir, records, config, now),
