@@ -320,10 +320,23 @@ def serve(
             f"audiopaper: warning: listening on {host}: other machines can reach the folder",
             err=True,
         )
+    _log_requests()
     try:
         run_server(out, port, host, on_ready=lambda url: typer.echo(f"Serving {out} at {url}"))
     except KeyboardInterrupt:
         typer.echo("stopped", err=True)
+
+
+def _log_requests() -> None:
+    """serve: one line on stderr per request, hang-up or failure, never a traceback."""
+    import logging
+
+    logger = logging.getLogger("audiopaper.serve")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False  # not twice through the warnings handler
 
 
 @episodes_app.command("list")
