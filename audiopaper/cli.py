@@ -224,9 +224,13 @@ def normalize(
         text = read_text(file)
     else:
         text = sys.stdin.read()
+    from audiopaper.guard import check_numbers
+
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    for number, line in enumerate(lines, start=1):
+        check_numbers(line, where=f"line {number}")
     if explain:
         from rich.console import Console
 

@@ -135,13 +135,15 @@ def is_kicker(text: str) -> bool:
 
 def join_broken_lines(lines: list[Line]) -> list[Line]:
     """Re-join body lines the layout broke mid-sentence (`…智能巡` / `检”技术…`)."""
+    from audiopaper.parse.markdown import glue  # here: markdown imports this package
+
     joined: list[Line] = []
     for line in lines:
         if joined and _continues(joined[-1], line):
             above = joined[-1]
             joined[-1] = replace(
                 above,
-                text=above.text + line.text,
+                text=glue(above.text, line.text),  # no 三十四 from 1 2 3 / 4 5 6
                 kind=Kind.TEXT,
                 continues_elsewhere=line.continues_elsewhere,
             )

@@ -187,6 +187,18 @@ def strip_comments(text: str) -> str:
     return "\n".join(kept)
 
 
+def glue(above: str, below: str) -> str:
+    """Two lines of one paragraph as one: a space between two words or numbers (``1 2 3``
+    over ``4 5 6`` must not read 三十四), none between Chinese characters."""
+    if above and below and _word_char(above[-1]) and _word_char(below[0]):
+        return f"{above} {below}"
+    return above + below
+
+
+def _word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
 def join_wrapped(lines: list[str]) -> str:
     """Join soft-wrapped lines: no space between Chinese characters, one between words."""
     text = ""
