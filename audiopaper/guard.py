@@ -14,6 +14,7 @@ import ipaddress
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,7 +38,9 @@ _MARKERS = (".audiopaper.lock", "episodes.sqlite", ".settings.json")
 # Characters that must never reach a title, a terminal or a feed: C0/C1 controls
 # (terminal escapes) and the bidirectional overrides and isolates (U+202E turns the
 # rest of a line around).
-_UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_TEXT = re.compile(f"{_CONTROLS.pattern}|{_BIDI.pattern}")
 
 
 # -- text a user gives --------------------------------------------------------------------
@@ -46,7 +49,21 @@ _UNSAFE_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u
 def clean_label(text: str) -> str:
     """A name or title as it may be shown: controls and bidi overrides dropped, runs of
     whitespace made one space."""
-    return " ".join(_UNSAFE_TEXT.sub(" ", unicodedata.normalize("NFC", text)).split())
+    text = _BIDI.sub("", unicodedata.normalize("NFC", text))
+    return " ".join(_CONTROLS.sub(" ", text).split())
+
+
+def clean_edition(edition: Edition) -> Edition:
+    """The paper name and every title as they may be shown (see :func:`clean_label`)."""
+    articles = tuple(
+        replace(
+            article,
+            title=clean_label(article.title) or article.title,
+            subtitles=tuple(clean_label(s) for s in article.subtitles),
+        )
+        for article in edition.articles
+    )
+    return replace(edition, paper=clean_label(edition.paper) or edition.paper, articles=articles)
 
 
 def printable(text: str) -> str:

@@ -18,7 +18,13 @@ from audiopaper.cache import ClipCache
 from audiopaper.engines import Engine, Voice, get_engine
 from audiopaper.errors import ConfigError, InputError
 from audiopaper.fsutil import remove_stale_temps
-from audiopaper.guard import check_base_url, check_edition, check_own_folder, check_writable
+from audiopaper.guard import (
+    check_base_url,
+    check_edition,
+    check_own_folder,
+    check_writable,
+    clean_edition,
+)
 from audiopaper.lock import build_lock
 from audiopaper.manifest import (
     Manifest,
@@ -131,6 +137,7 @@ def plan(options: BuildOptions) -> Plan:
     )
     profile = load_profile(options.voice)
     lexicon = Lexicon.load(options.lexicon)
+    edition = clean_edition(edition)  # no terminal escapes or bidi overrides in titles
     check_edition(edition)  # dates, chapter count, numbers: before any work
     engines = {name: get_engine(name) for name in profile.engines()}
     max_chars = min(engine.info.max_chars for engine in engines.values())

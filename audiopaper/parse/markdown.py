@@ -119,7 +119,7 @@ def _blocks(text: str) -> list[_Heading | list[str]]:
 
     for raw in strip_comments(text).split("\n"):
         stripped = raw.strip()
-        heading = _HEADING.fullmatch(raw.rstrip())
+        heading = _HEADING.fullmatch(raw.rstrip()) if raw.startswith("#") else None
         if heading:
             flush()
             content = strip_inline(heading.group(2).rstrip().rstrip("#"))
