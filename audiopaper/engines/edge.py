@@ -20,6 +20,7 @@ cheap.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import random
@@ -299,8 +300,12 @@ class EdgeEngine:
         reply = _Reply()
         loop = asyncio.get_running_loop()
         async with asyncio.timeout(self.timeouts.total):
-            async with asyncio.timeout(self.timeouts.receive) as idle:
-                async for chunk in communicate.stream():
+            # aclosing: a reply refused midway still closes its connection, in this loop
+            async with (
+                asyncio.timeout(self.timeouts.receive) as idle,
+                contextlib.aclosing(communicate.stream()) as chunks,
+            ):
+                async for chunk in chunks:
                     idle.reschedule(loop.time() + self.timeouts.receive)
                     if chunk["type"] == "audio":
                         reply.audio += chunk["data"]
