@@ -8,8 +8,10 @@ The registry is an index of the edition folders, never their only record: each r
 also kept beside the edition (``DIR/<id>/.episode.json``) and the folder's settings in
 ``DIR/.settings.json``. A registry that is missing, emptied or unreadable is rebuilt from
 the folders (:func:`repair`; a damaged file is kept aside, never deleted), so no edition
-whose files are intact leaves the feed because of the registry. A row that cannot be
-read (a hand-edited month 13) is skipped with a warning, never a crash.
+whose files are intact leaves the feed because of the registry: each time the registry
+is opened, edition folders it lacks are put back, except those taken out with
+``episodes remove --keep-files`` (marked ``.removed``). A row that cannot be read (a
+hand-edited month 13) is skipped with a warning, never a crash.
 """
 
 from __future__ import annotations
@@ -272,13 +274,11 @@ def remove(out_dir: Path, edition_id: str, *, delete_files: bool = True) -> Remo
             hint="list the editions with 'audiopaper episodes list'",
         )
     record = _readable(row)
-    with _connect(out_dir) as db, db:
+    if not delete_files:
+        _mark_removed(out_dir, edition_id)  # first: a repair must not bring it back
+    with _connect(out_dir, restore=False) as db, db:
         db.execute("DELETE FROM episodes WHERE edition_id = ?", (edition_id,))
-    if delete_files:
-        deleted = _delete_folder(out_dir, edition_id)
-    else:
-        deleted = ()
-        _mark_removed(out_dir, edition_id)
+    deleted = _delete_folder(out_dir, edition_id) if delete_files else ()
     return Removal(edition_id, str(row[1]), deleted, record)
 
 
@@ -343,8 +343,9 @@ def _connect(out_dir: Path, *, restore: bool = True) -> Iterator[sqlite3.Connect
     except (OSError, sqlite3.Error) as exc:
         raise PublishError(f"cannot open the episode registry {path}: {exc}") from exc
     try:
-        if _migrate(db) and restore:
-            _restore(db, Path(out_dir))  # a new (or emptied) registry: refill it
+        _migrate(db)
+        if restore:  # editions the registry lost (emptied, replaced, rows deleted by hand)
+            _restore(db, Path(out_dir))
         yield db
     except sqlite3.Error as exc:
         raise PublishError(
@@ -447,8 +448,9 @@ def _restore(db: sqlite3.Connection, out_dir: Path) -> tuple[list[str], list[tup
         restored.append(record.edition_id)
     _restore_settings(db, out_dir)
     for name, why in skipped:
-        if why.startswith("taken out"):
+        if why.startswith("taken out") or (out_dir, name, why) in _WARNED:
             continue
+        _WARNED.add((out_dir, name, why))  # once per run, not at every registry access
         log.warning("edition folder %s was not put back in the registry: %s", name, why)
     return restored, skipped
 
@@ -491,7 +493,7 @@ def _record_from_manifest(out_dir: Path, folder: Path, audio: Path) -> EpisodeRe
     cues = tuple(Cue(**c) for c in manifest["cues"])
     title, paper, date = _tags(audio)
     date = date or dt.date.fromisoformat(folder.name[:10])
-    paper = paper or "audiopaper"
+    paper = paper or _saved_title(out_dir) or "audiopaper"
     articles = [c.title for c in chapters if c.article_index is not None]
     from audiopaper.publish.chapters import description_text
 
@@ -510,6 +512,16 @@ def _record_from_manifest(out_dir: Path, folder: Path, audio: Path) -> EpisodeRe
         built_at=dt.datetime.fromtimestamp((folder / MANIFEST_NAME).stat().st_mtime, dt.UTC),
     )
     return record_for(out_dir, episode)
+
+
+def _saved_title(out_dir: Path) -> str | None:
+    """The feed's title as last saved beside the registry (usually the paper's name)."""
+    try:
+        saved = json.loads((Path(out_dir) / SETTINGS_NAME).read_text(encoding="utf-8"))
+        title = saved["feed"]["title"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return title if isinstance(title, str) and title.strip() else None
 
 
 def _tags(audio: Path) -> tuple[str | None, str | None, dt.date | None]:
@@ -562,6 +574,7 @@ def _readable(row: tuple[object, ...]) -> EpisodeRecord | None:
     return record
 
 
+_WARNED: set[tuple[Path, str, str]] = set()
 _COLUMN_NAMES = tuple(name.strip() for name in _COLUMNS.split(","))
 
 
