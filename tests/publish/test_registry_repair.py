@@ -242,3 +242,55 @@ def test_terminal_escapes_in_titles_are_not_printed(
     assert listed.returncode == 0
     assert "\x1b" not in listed.stdout and "\x07" not in listed.stdout
     assert "\u202e" not in listed.stdout and "示例" in listed.stdout
+
+
+# -- end to end: a killed build and a destroyed registry ----------------------------------
+
+PAGE = "# 江城晚报 {date}\n\n## {title}\n\n{body}\n"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "audiopaper", *args], capture_output=True, text=True, timeout=600
+    )
+
+
+def test_a_killed_build_and_a_destroyed_registry_lose_no_edition(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first = tmp_path / "in" / "a.md"
+    first.parent.mkdir()
+    first.write_text(
+        PAGE.format(date="2024年7月1日", title="河堤加固完工", body="河堤加固工程完工。")
+    )
+    second = tmp_path / "in" / "b.md"
+    body = "小区加装电梯。" + "首批六部电梯已经运行，居民出行更方便。" * 6
+    second.write_text(PAGE.format(date="2024年7月2日", title="小区加装电梯", body=body))
+    built = run("build", str(first), "--out", str(out), "--cache", str(cache), "--quiet")
+    assert built.returncode == 0, built.stderr
+    ((guid_a, _),) = feed_entries(out)
+    clips_after_a = len(list(cache.rglob("*.clip")))
+
+    build_b = [sys.executable, "-m", "audiopaper", "build", str(second), "--out", str(out)]
+    process = subprocess.Popen([*build_b, "--cache", str(cache), "--quiet", "--jobs", "1"])
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        if len(list(cache.rglob("*.clip"))) > clips_after_a + 1:
+            process.send_signal(signal.SIGKILL)  # mid-synthesis
+            break
+        time.sleep(0.05)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the build finished before it was killed"
+    (out / registry.DB_NAME).write_bytes(os.urandom(4096))  # and the registry destroyed
+
+    refreshed = run("feed", "--out", str(out))
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert [guid for guid, _ in feed_entries(out)] == [guid_a]
+
+    rebuilt = run("build", str(second), "--out", str(out), "--cache", str(cache), "--quiet")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    entries = feed_entries(out)
+    assert len(entries) == 2 and entries[1][0] == guid_a
+    assert [url.rsplit("/", 1)[1] for _, url in entries] == ["2024-07-02.mp3", "2024-07-01.mp3"]
