@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import ipaddress
 import re
 import unicodedata
@@ -114,14 +115,18 @@ def check_own_folder(folder: Path) -> None:
 
 
 def check_writable(folders: Iterable[Path]) -> None:
-    """Each folder exists or can be made, and takes a new file: found now, not after an
-    hour of synthesis."""
+    """Each folder (or, if it is not there yet, the folder it would be made in) takes a
+    new file: found now, not after an hour of synthesis. Nothing is created."""
     from audiopaper.fsutil import temp_prefix
 
     for folder in folders:
+        existing = folder
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            probe = folder / f"{temp_prefix()}probe"
+            if not existing.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(existing))
+            probe = existing / f"{temp_prefix()}probe"
             with open(probe, "xb"):
                 pass
             probe.unlink()
