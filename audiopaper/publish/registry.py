@@ -484,7 +484,12 @@ def _record_from_folder(out_dir: Path, folder: Path) -> EpisodeRecord:
     else:
         record = _record_from_manifest(out_dir, folder, audio)
     check_feed_date(record.date)
-    return replace(record, audio_file=f"{folder.name}/{audio.name}", audio_bytes=_size(audio))
+    return replace(
+        record,
+        audio_file=f"{folder.name}/{audio.name}",
+        audio_bytes=_size(audio),
+        cover_file=f"{folder.name}/{COVER_NAME}",
+    )
 
 
 def _record_from_manifest(out_dir: Path, folder: Path, audio: Path) -> EpisodeRecord:
@@ -556,12 +561,23 @@ def _mark_removed(out_dir: Path, edition_id: str) -> None:
         atomic_write_text(folder / REMOVED_NAME, "taken out of the feed; files kept\n")
 
 
+def _check_own_file(edition_id: str, name: str) -> None:
+    """A file a row names must be in its edition's folder: a hand-edited row must not
+    point the feed at anything else."""
+    parts = name.split("/")
+    if len(parts) != 2 or parts[0] != edition_id or not _SAFE_ID.fullmatch(parts[1]):
+        raise ValueError(f"the file {name!r} is not in the edition's folder")
+
+
 def _readable(row: tuple[object, ...]) -> EpisodeRecord | None:
     """The row as a record, or None (with a warning) when it cannot be read or carries
     a date no feed can hold."""
     try:
         record = _from_row(row)
         check_feed_date(record.date)
+        check_edition_id(record.edition_id)
+        for name in (record.audio_file, record.cover_file):
+            _check_own_file(record.edition_id, name)
     except (ValueError, TypeError, KeyError, OverflowError, InputError) as exc:
         log.warning(
             "skipping edition %s in the registry: %s (rebuild it, or run "

@@ -158,6 +158,8 @@ def test_an_edition_removed_with_its_files_kept_stays_out(
         ("date", "2026-13-01"),
         ("chapters_json", "not json"),
         ("duration_s", "x"),
+        ("audio_file", "../../etc/passwd"),
+        ("cover_file", "/etc/passwd"),
     ],
 )
 def test_a_bad_row_is_skipped_with_a_warning_and_can_be_removed(
