@@ -90,11 +90,10 @@ def _parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
     try:
-        return check_date(dt.date.fromisoformat(value))
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
-    except AudiopaperError as exc:
-        raise typer.BadParameter(f"{exc.message}; {exc.hint}") from None
+    return check_date(date)  # a date no feed can carry: an input error with its hint
 
 
 def _label(value: str | None) -> str | None:
