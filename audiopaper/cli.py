@@ -222,7 +222,14 @@ def normalize(
 
         text = read_text(file)
     else:
-        text = sys.stdin.read()
+        from audiopaper.read import MAX_PAGE_BYTES
+
+        text = sys.stdin.read(MAX_PAGE_BYTES + 1)  # bounded: stdin may be endless
+        if len(text) > MAX_PAGE_BYTES:
+            raise InputError(
+                f"more than {MAX_PAGE_BYTES // 2**20} MB on standard input",
+                hint="give one page's text, or a file",
+            )
     from audiopaper.guard import check_numbers
 
     lines = text.split("\n")

@@ -91,6 +91,15 @@ def test_an_endless_file_as_page_or_lexicon_is_refused(tmp_path: Path) -> None:
         Lexicon.load(Path("/dev/zero"))
     result = run_cli("build", str(page), "--lexicon", "/dev/zero", "--dry-run")
     one_line_error(result, 1, "larger than")
+    with open("/dev/zero", "rb") as endless:
+        normalized = subprocess.run(
+            [sys.executable, "-m", "audiopaper", "normalize"],
+            stdin=endless,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    one_line_error(normalized, 1, "standard input")
 
 
 @pytest.mark.parametrize(
