@@ -12,15 +12,20 @@ import contextlib
 import datetime as dt
 import errno
 import ipaddress
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from audiopaper.errors import ConfigError, InputError, OutputError
+from audiopaper.errors import ConfigError, EngineError, InputError, OutputError
 from audiopaper.models import Edition
+
+if TYPE_CHECKING:
+    from audiopaper.engines.base import Synthesis
 
 # An ID3 CTOC lists at most 255 chapters (its count is one byte); one is the opening,
 # and a few are left for chapters the edition may add around the articles.
@@ -172,6 +177,36 @@ def check_date(date: dt.date) -> dt.date:
     from audiopaper.publish.registry import check_feed_date
 
     return check_feed_date(date)
+
+
+# -- clips ------------------------------------------------------------------------------
+
+# No voice needs a second a character at rate 1.0 (pauses included), plus a few seconds.
+_SLOWEST_SECONDS_PER_CHAR = 1.0
+_CLIP_SLACK_SECONDS = 10.0
+
+
+def check_clip(engine: str, text: str, synthesis: Synthesis, rate: float = 1.0) -> None:
+    """An engine's answer before it is cached: finite samples and timings, and no more
+    audio than the text can take (any engine, built in or a plugin)."""
+    import numpy as np
+
+    longest = (_CLIP_SLACK_SECONDS + len(text) * _SLOWEST_SECONDS_PER_CHAR) / min(1.0, rate)
+    problem = None
+    if synthesis.sample_rate <= 0 or synthesis.duration > longest:
+        problem = f"{synthesis.duration:.1f} s of audio for {len(text)} characters"
+    elif not all(
+        math.isfinite(b.offset) and math.isfinite(b.duration) and b.offset >= 0 <= b.duration
+        for b in synthesis.boundaries
+    ):
+        problem = "sentence timings that are not finite, non-negative numbers"
+    elif not np.isfinite(synthesis.samples).all():
+        problem = "samples that are not finite numbers"
+    if problem:
+        raise EngineError(
+            f"the {engine} engine returned {problem}; not cached",
+            hint="run the same command again; if it persists, report it",
+        )
 
 
 # -- feed and server -----------------------------------------------------------------------

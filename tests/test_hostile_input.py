@@ -356,3 +356,49 @@ def test_an_unreadable_model_cache_entry_is_made_again(
     finally:
         offline._patched_acoustic_model.cache_clear()
     assert model[4:8] == b"TFL3"
+
+
+class LyingEngine:
+    """An engine (a third-party plugin, say) that answers with a bad clip."""
+
+    def __init__(self, how: str) -> None:
+        from audiopaper.engines import EngineInfo
+
+        self.how = how
+        self.info = EngineInfo("liar", "1", 100, max_chars=100, hard_max_chars=100)
+
+    def check_available(self) -> None:
+        pass
+
+    def voices(self) -> list[str]:
+        return ["v"]
+
+    def set_pinyin_overrides(self, overrides: dict[str, list[str]]) -> None:
+        pass
+
+    def synthesize(self, text: str, voice: Voice) -> object:
+        import numpy as np
+
+        from audiopaper.engines.base import Synthesis
+
+        samples = np.full(100, 0.1, dtype=np.float32)  # one second at 100 Hz
+        if self.how == "too-long":
+            return Synthesis(np.full(100 * 3600, 0.1, dtype=np.float32), 100)  # an hour
+        if self.how == "nan-samples":
+            samples[5] = np.nan
+            return Synthesis(samples, 100)
+        return Synthesis(samples, 100, boundaries=(Boundary(math.inf, 0.1, text),))
+
+
+@pytest.mark.parametrize("how", ["too-long", "nan-samples", "inf-timing"])
+def test_any_engines_bad_clip_is_refused_before_caching(tmp_path: Path, how: str) -> None:
+    from audiopaper.models import Role, Segment
+    from audiopaper.synthesize import Job, synthesize_all
+
+    engine = LyingEngine(how)
+    segment = Segment("五个字的话", "五个字的话", Role.BODY, 0, 0)
+    job = Job(segment, Voice(engine="liar", name="v"), engine, cache_key({"how": how}))  # type: ignore[arg-type]
+    cache = ClipCache(tmp_path / "clips")
+    with pytest.raises(EngineError, match="not cached"):
+        synthesize_all([job], cache, workers=1)
+    assert not list((tmp_path / "clips").rglob("*.clip"))
