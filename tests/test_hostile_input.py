@@ -254,6 +254,18 @@ def test_a_large_nested_list_parses_in_linear_time() -> None:
     assert time.process_time() - began < 60
 
 
+@pytest.mark.parametrize("run", ["[", "![", "*", "_"])
+def test_a_line_of_unmatched_syntax_parses_in_linear_time(run: str) -> None:
+    """Sanity bound: 2 MB of unmatched ``[`` took about a minute when link text could
+    run over other brackets (300 characters rescanned at each); now about a second."""
+    import time
+
+    text = "# 江城晚报 2024年7月1日\n\n## 标题\n\n" + run * (2_000_000 // len(run)) + "\n"
+    began = time.process_time()
+    parse_markdown(text)
+    assert time.process_time() - began < 20
+
+
 def test_digits_on_consecutive_lines_stay_apart(tmp_path: Path) -> None:
     page = write(
         tmp_path / "in" / "p-2024-07-01.txt",

@@ -32,11 +32,12 @@ _CAPTION_LEAD = re.compile(r"^(?:图|图片)\s*[:：]")
 
 # inline syntax, in order: images before links (an image is a link with a `!`),
 # code before emphasis (a `*` inside code is literal), tags after autolinks; every span is
-# bounded so that a line full of unmatched `[` or `*` stays linear
+# bounded, and link text stops at a `[`, so a line full of unmatched `[` or `*` stays
+# linear with a small constant
 _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[[^\]]{0,300}\]\([^)]{0,500}\)|!\[[^\]]{0,300}\]\[[^\]]{0,100}\]"), ""),
-    (re.compile(r"\[([^\]]{1,300})\]\([^)]{0,500}\)"), r"\1"),
-    (re.compile(r"\[([^\]]{1,300})\]\[[^\]]{0,100}\]"), r"\1"),
+    (re.compile(r"!\[[^\[\]]{0,300}\]\([^)]{0,500}\)|!\[[^\[\]]{0,300}\]\[[^\]]{0,100}\]"), ""),
+    (re.compile(r"\[([^\[\]]{1,300})\]\([^)]{0,500}\)"), r"\1"),
+    (re.compile(r"\[([^\[\]]{1,300})\]\[[^\]]{0,100}\]"), r"\1"),
     (re.compile(r"`{1,3}([^`]{1,500}?)`{1,3}"), r"\1"),
     (re.compile(r"<((?:https?|mailto):[^>\s]{1,500})>"), r"\1"),
     (re.compile(r"</?[A-Za-z][^<>]{0,200}>"), ""),
