@@ -28,9 +28,10 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from audiopaper.errors import InputError, PublishError
-from audiopaper.fsutil import atomic_write_text
+from audiopaper.fsutil import TooLarge, atomic_write_text, read_bounded
 from audiopaper.models import Chapter, Cue, Episode
 
 log = logging.getLogger(__name__)
@@ -457,7 +458,7 @@ def _restore(db: sqlite3.Connection, out_dir: Path) -> tuple[list[str], list[tup
 
 def _restore_settings(db: sqlite3.Connection, out_dir: Path) -> None:
     try:
-        saved = json.loads((out_dir / SETTINGS_NAME).read_text(encoding="utf-8"))
+        saved = _read_json(out_dir / SETTINGS_NAME)
     except (OSError, ValueError):
         return
     if not isinstance(saved, dict):
@@ -477,7 +478,7 @@ def _record_from_folder(out_dir: Path, folder: Path) -> EpisodeRecord:
     if not audio.is_file():
         raise ValueError(f"{audio.name} is missing")
     if (folder / ROW_NAME).is_file():
-        data = json.loads((folder / ROW_NAME).read_text(encoding="utf-8"))
+        data = _read_json(folder / ROW_NAME)
         record = _from_row(tuple(data[name] for name in _COLUMN_NAMES))
         if record.edition_id != folder.name:
             raise ValueError(f"{ROW_NAME} names edition {record.edition_id!r}")
@@ -493,7 +494,7 @@ def _record_from_folder(out_dir: Path, folder: Path) -> EpisodeRecord:
 
 
 def _record_from_manifest(out_dir: Path, folder: Path, audio: Path) -> EpisodeRecord:
-    manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    manifest = _read_json(folder / MANIFEST_NAME)
     chapters = tuple(Chapter(**c) for c in manifest["chapters"])
     cues = tuple(Cue(**c) for c in manifest["cues"])
     title, paper, date = _tags(audio)
@@ -522,7 +523,7 @@ def _record_from_manifest(out_dir: Path, folder: Path, audio: Path) -> EpisodeRe
 def _saved_title(out_dir: Path) -> str | None:
     """The feed's title as last saved beside the registry (usually the paper's name)."""
     try:
-        saved = json.loads((Path(out_dir) / SETTINGS_NAME).read_text(encoding="utf-8"))
+        saved = _read_json(Path(out_dir) / SETTINGS_NAME)
         title = saved["feed"]["title"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -549,6 +550,20 @@ def _tags(audio: Path) -> tuple[str | None, str | None, dt.date | None]:
         if stamp and len(stamp) >= 10:
             date = dt.date.fromisoformat(stamp[:10])
     return text("TIT2"), text("TALB"), date
+
+
+_MAX_JSON_BYTES = 64 * 2**20  # an edition's manifest with its cues is well under 1 MB
+
+
+def _read_json(path: Path) -> Any:
+    """A JSON file of ours, read with a bound (a hostile folder may hold anything: a
+    pipe would block, a device never end)."""
+    if not path.is_file():
+        raise ValueError(f"{path.name} is not a regular file")
+    try:
+        return json.loads(read_bounded(path, _MAX_JSON_BYTES).decode("utf-8"))
+    except TooLarge as exc:
+        raise ValueError(str(exc)) from exc
 
 
 def _size(path: Path) -> int:
