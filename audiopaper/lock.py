@@ -50,7 +50,7 @@ def build_lock(out_dir: Path, warn: Callable[[str], None] = lambda _m: None) -> 
     handle = _open_lock(out_dir)
     with handle:
         handle.seek(0)
-        previous = handle.read().strip()
+        previous = handle.read(64).strip()  # a pid; never read a planted huge file
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
