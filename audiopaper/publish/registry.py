@@ -317,11 +317,41 @@ def save_settings(out_dir: Path, name: str, value: dict[str, object]) -> None:
             "INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)",
             (name, json.dumps(value, ensure_ascii=False, sort_keys=True)),
         )
-        rows = db.execute("SELECT name, value FROM settings ORDER BY name").fetchall()
-    copy = {str(n): json.loads(str(v)) for n, v in rows}
-    atomic_write_text(
-        Path(out_dir) / SETTINGS_NAME, json.dumps(copy, ensure_ascii=False, indent=1) + "\n"
-    )
+    keep_settings_copy(out_dir)
+
+
+# The settings tables copied beside the registry: the feed group's and the show's.
+_SETTINGS_TABLES = {
+    "settings": ("name", "value"),
+    "show_settings": ("key", "value"),
+}
+_SHOW_TABLE = "CREATE TABLE IF NOT EXISTS show_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+
+
+def keep_settings_copy(out_dir: Path) -> None:
+    """Copy every stored setting (feed and show) to ``.settings.json``, so a registry
+    rebuilt from the folders keeps the show's address, guid and metadata."""
+    copy: dict[str, dict[str, str]] = {}
+    with _connect(out_dir, restore=False) as db:
+        tables = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master")}
+        for table, (key, value) in _SETTINGS_TABLES.items():
+            if table in tables:
+                rows = db.execute(f"SELECT {key}, {value} FROM {table} ORDER BY {key}")
+                copy[table] = {str(k): str(v) for k, v in rows.fetchall()}
+    text = json.dumps(copy, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    path = Path(out_dir) / SETTINGS_NAME
+    with contextlib.suppress(OSError):
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            return  # unchanged: no write (a no-op rebuild writes nothing)
+    atomic_write_text(path, text)
+
+
+def ensure_readable(out_dir: Path) -> None:
+    """Set a damaged registry aside and rebuild it, before a reader that opens the
+    file on its own (the show settings) meets it."""
+    if _set_aside_if_damaged(out_dir) is not None:
+        with _connect(out_dir):
+            pass
 
 
 def load_settings(out_dir: Path, name: str) -> dict[str, object] | None:
@@ -472,6 +502,7 @@ def _restore(db: sqlite3.Connection, out_dir: Path) -> tuple[list[str], list[tup
 
 
 def _restore_settings(db: sqlite3.Connection, out_dir: Path) -> None:
+    """Put back settings the registry lost, from ``.settings.json`` (stored ones win)."""
     try:
         saved = _read_json(out_dir / SETTINGS_NAME)
     except (OSError, ValueError):
@@ -479,11 +510,14 @@ def _restore_settings(db: sqlite3.Connection, out_dir: Path) -> None:
     if not isinstance(saved, dict):
         return
     with db:
-        for name, value in saved.items():
-            db.execute(
-                "INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)",
-                (str(name), json.dumps(value, ensure_ascii=False, sort_keys=True)),
-            )
+        db.execute(_SHOW_TABLE)
+        for table, (key, value) in _SETTINGS_TABLES.items():
+            rows = saved.get(table)
+            if isinstance(rows, dict):
+                db.executemany(
+                    f"INSERT OR IGNORE INTO {table} ({key}, {value}) VALUES (?, ?)",
+                    [(str(k), str(v)) for k, v in rows.items()],
+                )
 
 
 def _record_from_folder(out_dir: Path, folder: Path) -> EpisodeRecord:
@@ -552,9 +586,14 @@ def _saved_title(out_dir: Path) -> str | None:
     """The feed's title as last saved beside the registry (usually the paper's name)."""
     try:
         saved = _read_json(Path(out_dir) / SETTINGS_NAME)
-        title = saved["feed"]["title"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
         return None
+    title = None
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        title = json.loads(saved["show_settings"]["title"])
+    if title is None:
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            title = json.loads(saved["settings"]["feed"])["title"]
     return title if isinstance(title, str) and title.strip() else None
 
 
