@@ -104,6 +104,7 @@ class Plan:
     lexicon: Lexicon
     engines: dict[str, Engine] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # what reading the pages noticed (unmatched jumps…)
+    unspoken: list[str] = field(default_factory=list)  # characters no engine can voice
 
 
 @dataclass
@@ -147,7 +148,10 @@ def plan(options: BuildOptions) -> Plan:
     for engine in engines.values():
         if engine.info.takes_pinyin:
             engine.set_pinyin_overrides(lexicon.pinyin_overrides())
-    return Plan(edition, profile, segments, lexicon, engines, pages.notes)
+    from audiopaper.frontend.report import unspoken
+
+    missing = unspoken(segments, lambda s: engines[profile.voice_for(s.role).engine])
+    return Plan(edition, profile, segments, lexicon, engines, pages.notes, missing)
 
 
 def _spoken_disclosure(options: BuildOptions, profile: VoiceProfile) -> str:

@@ -36,6 +36,7 @@ def plan_as_dict(the_plan: Plan) -> dict[str, Any]:
         "date": edition.date.isoformat(),
         "voice": the_plan.profile.name,
         "articles": articles,
+        "unspoken": list(the_plan.unspoken),
     }
 
 
@@ -62,7 +63,10 @@ def print_plan(the_plan: Plan) -> None:
             branch.add(f"[dim]… {len(segments) - 3} more[/]")
         for caption in article.captions:
             branch.add(f"[dim]caption (not read): {escape(caption)}[/]")
-    Console().print(tree, highlight=False)
+    console = Console()
+    console.print(tree, highlight=False)
+    for line in the_plan.unspoken:  # never dropped silently: say what and where
+        console.print(f"[yellow]{escape(line)}[/]", highlight=False)
 
 
 def print_dry_run(run: DryRun) -> None:
