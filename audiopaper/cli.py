@@ -206,6 +206,8 @@ def plan(
         out_dir=Path("output"),
     )
     the_plan = make_plan(options)
+    for note in the_plan.edition.notes:
+        typer.echo(f"audiopaper: warning: {note}", err=True)
     for note in the_plan.notes:
         typer.echo(f"audiopaper: note: {note}", err=True)
     if as_json:

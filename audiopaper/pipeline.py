@@ -275,7 +275,10 @@ def _current_manifest(
 
 
 def _warn_if_dated_today(options: BuildOptions, edition: Edition, reporter: Reporter) -> None:
-    if options.date is None and edition.date == options.today():
+    for note in edition.notes:  # what the page did not say (paper, date, headlines)
+        reporter.note(note)
+    asked = any("--date" in note for note in edition.notes)  # the parser asked already
+    if not asked and options.date is None and edition.date == options.today():
         reporter.note(
             f"the edition is dated today ({edition.date.isoformat()}): the page and its "
             "file name gave no date; pass --date if that is wrong"
