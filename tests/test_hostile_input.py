@@ -266,12 +266,19 @@ def test_a_line_of_unmatched_syntax_parses_in_linear_time(run: str) -> None:
     assert time.process_time() - began < 20
 
 
-def test_digits_on_consecutive_lines_stay_apart(tmp_path: Path) -> None:
-    page = write(
-        tmp_path / "in" / "p-2024-07-01.txt",
-        "江城晚报\n2024年7月1日 星期一\n\n号码公布\n\n"
-        "本报讯 今天的号码是\n1 2 3\n4 5 6\n请记住。\n",
-    )
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "p-2024-07-01.txt",
+            "江城晚报\n2024年7月1日 星期一\n\n号码公布\n\n本报讯 今天公布了本期的中奖号码，"
+            "号码是1 2 3\n4 5 6，请记住。中奖者请在三十天内到指定地点兑奖，逾期视为自动放弃。\n",
+        ),
+        ("p.md", "# 江城晚报 2024年7月1日\n\n## 号码\n\n今天的号码是\n1 2 3\n4 5 6\n请记住。\n"),
+    ],
+)
+def test_digits_on_consecutive_lines_stay_apart(tmp_path: Path, name: str, text: str) -> None:
+    page = write(tmp_path / "in" / name, text)
     spoken = "".join(s.spoken_text for s in plan(BuildOptions(page, tmp_path / "o")).segments)
     assert "三十四" not in spoken
     assert "三 四" in spoken
