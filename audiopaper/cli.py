@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -78,6 +79,9 @@ def reports_errors(func: F) -> F:
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, click.ClickException):
             raise  # click's own: exit codes and usage errors are handled by main()
+        except BrokenPipeError:  # the reader stopped early (`| head`): quiet, as SIGPIPE would be
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
         except Exception as exc:  # a bug: still one line, the traceback on request
             if kwargs.get("verbose"):
                 raise
