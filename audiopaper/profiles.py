@@ -19,7 +19,7 @@ DEFAULT_PAUSES = {
     Pause.ARTICLE: 1.6,
 }
 _TOP_KEYS = {"name", "description", "voice", "roles", "pauses"}
-_VOICE_KEYS = {"engine", "name", "rate", "pitch", "volume"}
+_VOICE_KEYS = {"engine", "name", "rate", "pitch", "volume", "backend"}
 _PAUSE_KEYS = {p.value for p in Pause}
 
 
@@ -142,7 +142,30 @@ def _voice(path: Path, where: str, table: dict[str, object], base: Voice | None)
         volume=_number(
             path, f"{where}.volume", table.get("volume", base.volume if base else 1.0), 0.0, 4.0
         ),
+        extra=_backend(path, where, engine, table, base),
     )
+
+
+def _backend(
+    path: Path, where: str, engine: str, table: dict[str, object], base: Voice | None
+) -> tuple[tuple[str, str], ...]:
+    """The offline voice's runtime, when the profile names one ("auto": the first
+    installed); it travels in ``Voice.extra``, so it is part of the cache key."""
+    from audiopaper.engines.offline import BACKENDS
+
+    inherited = (
+        dict(base.extra).get("backend", "auto") if base and base.engine == engine else "auto"
+    )
+    value = table.get("backend", inherited)
+    if value == "auto":
+        return ()
+    if engine != "offline" or value not in BACKENDS:
+        allowed = ", ".join(f'"{b}"' for b in ("auto", *BACKENDS))
+        raise ConfigError(
+            f"{where}.backend in {path} is {value!r}",
+            hint=f"the offline engine takes backend = {allowed}; other engines take none",
+        )
+    return (("backend", str(value)),)
 
 
 def _table(path: Path, data: dict[str, object], key: str) -> dict[str, object]:
