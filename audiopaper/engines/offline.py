@@ -398,7 +398,7 @@ def make_runner(backend: str, threads: int) -> Runner:
     return _LiteRTModels(threads)
 
 
-def _Models(threads: int) -> Runner:  # a class once; bench/build_bench.py imports it
+def _Models(threads: int) -> Runner:  # the name bench/build_bench.py imports
     """The default backend's runner (for the benchmarks' pure-inference timing)."""
     return make_runner(choose_backend(), threads)
 

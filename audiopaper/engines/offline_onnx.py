@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -50,8 +51,16 @@ def onnx_models() -> OnnxModels:
     return OnnxModels(acoustic=paths["acoustic"], vocoder=paths["vocoder"])
 
 
-@functools.cache
+_SESSIONS_LOCK = threading.Lock()
+
+
 def _sessions(threads: int) -> tuple[Any, Any]:
+    with _SESSIONS_LOCK:  # workers start together: load the models once, not per thread
+        return _load_sessions(threads)
+
+
+@functools.cache
+def _load_sessions(threads: int) -> tuple[Any, Any]:
     """One acoustic and one vocoder session per thread count. ``run`` is thread-safe,
     so every worker shares them; each run computes on its caller's thread plus
     ``threads - 1`` of the session's own."""

@@ -16,7 +16,14 @@ from mutagen.mp3 import MP3
 from audiopaper.audio_decode import decode_to_float32
 from audiopaper.engines import Voice
 from audiopaper.engines import offline as offline_module
-from audiopaper.engines.offline import OfflineEngine, choose_backend, installed_backends
+from audiopaper.engines.offline import (
+    Frontend,
+    OfflineEngine,
+    choose_backend,
+    installed_backends,
+    make_runner,
+    vocode_in_windows,
+)
 from audiopaper.engines.offline_onnx import onnx_models
 from audiopaper.errors import EngineError, EngineUnavailable
 from audiopaper.ffmpeg import ffmpeg_exe
@@ -61,6 +68,18 @@ def test_identical_input_gives_identical_audio_on_each_backend(
     second = engine.synthesize(LINE, voice(backend))
     assert first.duration > 2.0
     assert np.array_equal(first.samples, second.samples)
+
+
+@pytest.mark.parametrize("backend", ["onnx", "litert"])
+def test_windowed_vocoding_is_bit_identical_to_one_call(backend: str) -> None:
+    if backend not in installed_backends():
+        pytest.skip(f"{backend} is not installed here")
+    runner = make_runner(backend, 1)
+    ids = Frontend().phonemes(LINE * 2).ids()
+    mel = runner.mel(ids, voice(backend))
+    assert mel.shape[1] > 3 * 128  # several windows
+    windowed = vocode_in_windows(mel, runner.vocode_window)
+    assert np.array_equal(windowed, runner.vocode_window(mel))
 
 
 @BOTH
