@@ -151,14 +151,14 @@ def _backend(
 ) -> tuple[tuple[str, str], ...]:
     """The offline voice's runtime, when the profile names one ("auto": the first
     installed); it travels in ``Voice.extra``, so it is part of the cache key."""
-    from audiopaper.engines.offline import BACKENDS
-
     inherited = (
         dict(base.extra).get("backend", "auto") if base and base.engine == engine else "auto"
     )
     value = table.get("backend", inherited)
     if value == "auto":
         return ()
+    from audiopaper.engines.offline import BACKENDS  # only when a profile names one
+
     if engine != "offline" or value not in BACKENDS:
         allowed = ", ".join(f'"{b}"' for b in ("auto", *BACKENDS))
         raise ConfigError(
