@@ -17,7 +17,6 @@ from audiopaper.audio_decode import decode_to_float32
 from audiopaper.engines import Voice
 from audiopaper.engines import offline as offline_module
 from audiopaper.engines.offline import (
-    Frontend,
     OfflineEngine,
     choose_backend,
     installed_backends,
@@ -71,11 +70,13 @@ def test_identical_input_gives_identical_audio_on_each_backend(
 
 
 @pytest.mark.parametrize("backend", ["onnx", "litert"])
-def test_windowed_vocoding_is_bit_identical_to_one_call(backend: str) -> None:
+def test_windowed_vocoding_is_bit_identical_to_one_call(
+    engine: OfflineEngine, backend: str
+) -> None:
     if backend not in installed_backends():
         pytest.skip(f"{backend} is not installed here")
     runner = make_runner(backend, 1)
-    ids = Frontend().phonemes(LINE * 2).ids()
+    ids = engine.frontend.phonemes(LINE * 2).ids()
     mel = runner.mel(ids, voice(backend))
     assert mel.shape[1] > 3 * 128  # several windows
     windowed = vocode_in_windows(mel, runner.vocode_window)
