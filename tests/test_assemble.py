@@ -19,6 +19,7 @@ from audiopaper.profiles import load_profile
 from audiopaper.script import OPENING_CHAPTER_TITLE, edition_script
 from audiopaper.segment import segment_script
 from audiopaper.synthesize import PCM_RATE, plan_jobs, synthesize_all
+from audiopaper.tags import EditionTags, write_tags
 
 EDITION = Edition(
     "江城晚报",
@@ -47,10 +48,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list, assembl
     )
     path = folder / "edition.mp3"
     assemble.encode_edition(timeline, path)  # returns (input, output) loudness
-    tags = assemble.EditionTags(
+    tags = EditionTags(
         EDITION.title, EDITION.paper, EDITION.paper, EDITION.date, "目录：三篇", b"\x89PNG fake"
     )
-    assemble.write_tags(path, tags, chapters)
+    write_tags(path, tags, chapters)
     return path, chapters, timeline
 
 
