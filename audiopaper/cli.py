@@ -169,6 +169,8 @@ def plan(
         out_dir=Path("output"),
     )
     the_plan = make_plan(options)
+    for note in the_plan.edition.notes:
+        typer.echo(f"audiopaper: warning: {note}", err=True)
     for note in the_plan.notes:
         typer.echo(f"audiopaper: note: {note}", err=True)
     if as_json:
@@ -210,6 +212,24 @@ def normalize(
     out = sys.stdout
     for line in lines:
         out.write(normalize_text(line) + "\n")
+
+
+@app.command()
+@reports_errors
+def pinyin(
+    file: Annotated[Path | None, typer.Argument(help="Text file; stdin when omitted.")] = None,
+    no_sandhi: Annotated[
+        bool, typer.Option("--no-sandhi", help="Dictionary tones, before tone sandhi.")
+    ] = False,
+    lexicon: Annotated[Path | None, typer.Option(help="Extra pronunciation lexicon.")] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Show what the offline voice is fed: one TONE3 syllable per Han character, one line
+    out per line in. The text is not normalized (digits give nothing)."""
+    from audiopaper.frontend.cli import pinyin_lines
+
+    for line in pinyin_lines(file, lexicon, sandhi=not no_sandhi):
+        sys.stdout.write(line + "\n")
 
 
 @app.command()

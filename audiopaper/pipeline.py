@@ -94,6 +94,7 @@ class Plan:
     lexicon: Lexicon
     engines: dict[str, Engine] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # what reading the pages noticed (unmatched jumps…)
+    unspoken: list[str] = field(default_factory=list)  # characters no engine can voice
 
 
 @dataclass
@@ -135,7 +136,10 @@ def plan(options: BuildOptions) -> Plan:
     for engine in engines.values():
         if engine.info.takes_pinyin:
             engine.set_pinyin_overrides(lexicon.pinyin_overrides())
-    return Plan(edition, profile, segments, lexicon, engines, pages.notes)
+    from audiopaper.frontend.report import unspoken
+
+    missing = unspoken(segments, lambda s: engines[profile.voice_for(s.role).engine])
+    return Plan(edition, profile, segments, lexicon, engines, pages.notes, missing)
 
 
 def _spoken_disclosure(options: BuildOptions, profile: VoiceProfile) -> str:
@@ -242,7 +246,10 @@ def _current_manifest(
 
 
 def _warn_if_dated_today(options: BuildOptions, edition: Edition, reporter: Reporter) -> None:
-    if options.date is None and edition.date == options.today():
+    for note in edition.notes:  # what the page did not say (paper, date, headlines)
+        reporter.note(note)
+    asked = any("--date" in note for note in edition.notes)  # the parser asked already
+    if not asked and options.date is None and edition.date == options.today():
         reporter.note(
             f"the edition is dated today ({edition.date.isoformat()}): the page and its "
             "file name gave no date; pass --date if that is wrong"

@@ -42,11 +42,14 @@ def plan_jobs(
     for segment in segments:
         voice = voice_for(segment)
         engine = engine_for(voice)
+        # An engine that says what its model is fed is keyed by that alone (the lexicon's
+        # readings are in it): a rule or lexicon change redoes only the clips it changed.
+        fed = getattr(engine, "cache_text", None)
         fields = {
             **voice.cache_fields(),
             "engine_version": engine.info.version,
-            "lexicon": lexicon_digest,
-            "text": segment.spoken_text,
+            "lexicon": "" if fed else lexicon_digest,
+            "text": fed(segment.spoken_text) if fed else segment.spoken_text,
             "pcm_rate": PCM_RATE,
         }
         jobs.append(Job(segment, voice, engine, cache_key(fields)))
