@@ -5,8 +5,10 @@ The CLI parses arguments and calls :func:`build`; everything else lives in the s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +18,13 @@ from audiopaper.cache import ClipCache
 from audiopaper.engines import Engine, Voice, get_engine
 from audiopaper.errors import ConfigError, InputError
 from audiopaper.fsutil import remove_stale_temps
+from audiopaper.guard import (
+    check_base_url,
+    check_edition,
+    check_own_folder,
+    check_writable,
+    clean_edition,
+)
 from audiopaper.lock import build_lock
 from audiopaper.manifest import (
     Manifest,
@@ -44,6 +53,7 @@ if TYPE_CHECKING:
     from audiopaper.publish import FeedConfig
 
 CACHE_FOLDER = ".cache"
+_CACHE_SHARD = re.compile(r"[0-9a-f]{2}")  # the clip cache's folders (see cache.py)
 
 
 class Reporter(Protocol):
@@ -128,6 +138,8 @@ def plan(options: BuildOptions) -> Plan:
     edition = pages.edition
     profile = load_profile(options.voice)
     lexicon = Lexicon.load(options.lexicon)
+    edition = clean_edition(edition)  # no terminal escapes or bidi overrides in titles
+    check_edition(edition)  # dates, chapter count, numbers: before any work
     engines = {name: get_engine(name) for name in profile.engines()}
     max_chars = min(engine.info.max_chars for engine in engines.values())
     script = edition_script(edition, _spoken_disclosure(options, profile))
@@ -203,6 +215,7 @@ def workers_for(options: BuildOptions, engines: dict[str, Engine]) -> int:
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
     reporter = reporter or SilentReporter()
     _check_out_dir(options)  # before the lock: write nothing into the input's folder
+    check_own_folder(options.out_dir)  # nor into another program's folder
     with build_lock(options.out_dir, warn=reporter.note):
         _remove_leftovers(options)
         reporter.stage("Reading and planning")
@@ -216,15 +229,31 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
         previous = _current_manifest(options, folder, stamp, the_plan.edition.edition_id)
         if previous is not None:
             return _unchanged(the_plan, folder, previous)
+        check_writable([options.out_dir, cache_for(options).folder, folder])
         return _build_fresh(options, the_plan, jobs, folder, stamp, reporter)
 
 
 def _remove_leftovers(options: BuildOptions) -> None:
-    """Temp files of dead runs, in the output folder and a cache kept elsewhere."""
-    remove_stale_temps(options.out_dir)
+    """Temp files of dead runs, in the folders builds write into: the output folder, its
+    edition folders and the cache's shard folders; never below them, never elsewhere."""
+    from audiopaper.publish.registry import check_edition_id
+
+    out = options.out_dir
+    folders = [out]
+    with contextlib.suppress(OSError):
+        for child in out.iterdir():
+            with contextlib.suppress(InputError):
+                if child.is_dir() and not child.is_symlink() and check_edition_id(child.name):
+                    folders.append(child)
     cache_folder = cache_for(options).folder
-    if not cache_folder.resolve().is_relative_to(options.out_dir.resolve()):
-        remove_stale_temps(cache_folder)
+    with contextlib.suppress(OSError):
+        folders += [
+            shard
+            for shard in cache_folder.iterdir()
+            if _CACHE_SHARD.fullmatch(shard.name) and shard.is_dir() and not shard.is_symlink()
+        ]
+    for folder in folders:
+        remove_stale_temps(folder)
 
 
 def _current_manifest(
@@ -452,7 +481,7 @@ def feed_config(out_dir: Path, base_url: str | None, paper: str | None = None) -
     if paper and config.title == FeedConfig().title:
         config = replace(config, title=paper, author=paper)
     if base_url:
-        config = replace(config, base_url=base_url)
+        config = replace(config, base_url=check_base_url(base_url))
     return config
 
 

@@ -11,6 +11,8 @@ cut mid-sentence at a column end with a blank line (and sometimes a running head
 number) between the pieces, a running head on top, and one story's headline printed after
 its body. --quick scores two pages only.
 Without ../shared/real-pages it says so and exits cleanly.
+Then it times PDF reading (pages per second) on typeset pages with bench/pdf_bench.py;
+--no-pdf leaves that out.
 """
 
 from __future__ import annotations
@@ -43,7 +45,24 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="two pages only")
     parser.add_argument("--pdf-like", action="store_true", help="score PDF-like variants")
     parser.add_argument("--seed", type=int, default=7, help="seed for the PDF-like variants")
+    parser.add_argument("--no-pdf", action="store_true", help="do not time PDF reading")
     args = parser.parse_args()
+    scored = score_pages(args)
+    if not args.no_pdf:
+        print(time_pdf_reading(quick=args.quick))
+    return scored
+
+
+def time_pdf_reading(*, quick: bool) -> str:
+    """PDF reading speed, from bench/pdf_bench.py in the project's environment."""
+    command = ["uv", "run", "--quiet", "python", str(ROOT / "bench" / "pdf_bench.py")]
+    done = subprocess.run(
+        [*command, "--quick"] if quick else command, capture_output=True, text=True, cwd=ROOT
+    )
+    return done.stdout if done.returncode == 0 else f"pdf_bench failed: {done.stderr[-500:]}"
+
+
+def score_pages(args: argparse.Namespace) -> int:
     if not (PAGES / SCORER).exists():
         print(f"parse_bench: skipped: {PAGES} is not here (it sits beside the project only)")
         return 0

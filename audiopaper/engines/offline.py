@@ -101,7 +101,10 @@ def _patched_acoustic_model() -> bytes:
     source = hashlib.sha256(raw).hexdigest()[:16]
     folder = model_cache_dir()
     for cached in folder.glob(f"fastspeech2-{source}-{GRAPH_VERSION}-*.tflite"):
-        data = cached.read_bytes()
+        try:
+            data = cached.read_bytes()
+        except OSError:  # unreadable (a folder, no permission): make the model again
+            continue
         if hashlib.sha256(data).hexdigest()[:16] == cached.stem.rsplit("-", 1)[-1]:
             return data
     patched = deterministic_acoustic_model(raw, dequantize=True)

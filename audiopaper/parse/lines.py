@@ -201,6 +201,8 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
 
     Captions printed at the cut are looked past: they stay, after the re-joined paragraph.
     """
+    from audiopaper.parse.markdown import glue  # here: markdown imports this package
+
     joined: list[Line] = []
     held: list[Line] = []  # captions between a cut paragraph and its rest
     for line in lines:
@@ -211,7 +213,7 @@ def join_broken_lines(lines: list[Line]) -> list[Line]:
         if target is not None and _continues(target, line, across_caption=bool(held)):
             joined[-1] = replace(
                 target,
-                text=target.text + line.text,
+                text=glue(target.text, line.text),  # no 三十四 from 1 2 3 / 4 5 6
                 kind=Kind.TEXT,
                 continues_elsewhere=line.continues_elsewhere,
                 credit=target.credit or line.credit,

@@ -56,6 +56,7 @@ def running_head(line: str) -> RunningHead | None:
         and not papers
         and date is None
         and not _NUMBERS.sub("", line).replace(" ", "")
+        and len(re.findall(r"[0-9]+", line)) == 1  # `1 2 3` is text, not a page number
     )
     if not (date or paged or bare_number or (papers and not leftover)):
         return None

@@ -16,3 +16,4 @@ def test_quick_mode_prints_its_table_or_skips_cleanly() -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "| page | expected |" in done.stdout or "skipped" in done.stdout
+    assert "pages/s" in done.stdout  # PDF reading is timed with or without the pages

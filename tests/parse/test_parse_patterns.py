@@ -136,6 +136,13 @@ def test_editor_lines_running_heads_and_page_numbers_are_not_read() -> None:
         assert unread not in read_text(story)
 
 
+def test_a_line_of_several_numbers_is_text_not_a_page_number() -> None:
+    page = page_of("小巷里的修鞋铺", "本报记者 钱 明", "取件码是：", "1 2 3", "4 5 6", "— 2 —")
+    (story,) = edition(page).articles
+    assert "1 2 3" in read_text(story) and "4 5 6" in read_text(story)
+    assert "— 2 —" not in read_text(story)
+
+
 def test_captions_with_credits_and_uncredited_caption_blocks_are_not_read() -> None:
     page = page_of(
         "茶园里的春天",
