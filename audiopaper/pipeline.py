@@ -26,6 +26,15 @@ from audiopaper.manifest import (
     write_manifest,
 )
 from audiopaper.models import Chapter, Cue, Edition, Segment
+from audiopaper.pieces import (
+    TARGET_LUFS,
+    Piece,
+    PieceCache,
+    PieceEncoder,
+    join_pieces,
+    joined_duration,
+    plan_pieces,
+)
 from audiopaper.profiles import DEFAULT_PROFILE, VoiceProfile, load_profile
 from audiopaper.script import OPENING_CHAPTER_TITLE, edition_script
 from audiopaper.segment import segment_script
@@ -36,14 +45,15 @@ from audiopaper.synthesize import (
     cached_clips,
     plan_jobs,
     synthesize_all,
+    worker_limit,
 )
 
 if TYPE_CHECKING:
-    from audiopaper.assemble import Timeline
     from audiopaper.lexicon import Lexicon
     from audiopaper.publish import FeedConfig
 
 CACHE_FOLDER = ".cache"
+PIECES_FOLDER = "pieces"  # encoded MP3 pieces, inside the clip cache's folder
 
 
 class Reporter(Protocol):
@@ -184,16 +194,34 @@ def cache_for(options: BuildOptions) -> ClipCache:
     return ClipCache(options.cache_dir or options.out_dir / CACHE_FOLDER / "clips")
 
 
-def workers_for(options: BuildOptions, engines: dict[str, Engine]) -> int:
-    if options.jobs is not None:
-        return options.jobs
-    return min(engine.info.default_jobs for engine in engines.values())
+def workers_for(
+    options: BuildOptions, engines: dict[str, Engine], reporter: Reporter | None = None
+) -> int:
+    """The jobs asked for (or the engines' default), capped by this machine's cores and
+    free memory for engines that compute here; a lowered --jobs is said."""
+    wanted = options.jobs or min(engine.info.default_jobs for engine in engines.values())
+    limit = worker_limit(list(engines.values()))
+    if limit is None or wanted <= limit.jobs:
+        return wanted
+    if options.jobs is not None and reporter is not None:
+        reporter.note(
+            f"--jobs {options.jobs} lowered to {limit.jobs}: the voice runs on this machine, "
+            f"which has {limit.reason}"
+        )
+    return limit.jobs
 
 
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
     reporter = reporter or SilentReporter()
     _check_out_dir(options)  # before the lock: write nothing into the input's folder
     with build_lock(options.out_dir, warn=reporter.note):
+        from audiopaper import unchanged
+
+        inputs = unchanged.input_digest(options)
+        recalled = unchanged.recall(options.out_dir, inputs)
+        if recalled is not None:  # before parsing: nothing else is loaded
+            _restore_site(options, recalled.edition, reporter)
+            return _unchanged(recalled.edition, recalled.folder, recalled.manifest)
         _remove_leftovers(options)
         reporter.stage("Reading and planning")
         the_plan = plan(options)
@@ -203,8 +231,27 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
         stamp = _fingerprint(options, the_plan, jobs)
         previous = _current_manifest(options, folder, stamp, the_plan.edition.edition_id)
         if previous is not None:
-            return _unchanged(the_plan, folder, previous)
-        return _build_fresh(options, the_plan, jobs, folder, stamp, reporter)
+            _restore_site(options, the_plan.edition, reporter)
+            result = _unchanged(the_plan.edition, folder, previous)
+        else:
+            result, previous = _build_fresh(options, the_plan, jobs, folder, stamp, reporter)
+        # Digested again: the build itself may have saved the folder's feed settings.
+        unchanged.remember(
+            options.out_dir, unchanged.input_digest(options), the_plan.edition, previous
+        )
+        return result
+
+
+def _restore_site(options: BuildOptions, edition: Edition, reporter: Reporter) -> None:
+    """A no-op rebuild still puts back a deleted or damaged feed, page or channel cover."""
+    from audiopaper import unchanged
+    from audiopaper.publish import refresh_site
+
+    damaged = unchanged.damaged_site_files(options.out_dir, edition.edition_id)
+    if damaged:
+        reporter.note(f"{', '.join(damaged)} missing or damaged: written again")
+        config = feed_config(options.out_dir, options.base_url, edition.paper)
+        refresh_site(options.out_dir, config, now=options.now())
 
 
 def _remove_leftovers(options: BuildOptions) -> None:
@@ -248,7 +295,7 @@ def _build_fresh(
     folder: Path,
     stamp: str,
     reporter: Reporter,
-) -> BuildResult:
+) -> tuple[BuildResult, Manifest]:
     from audiopaper import assemble
 
     cache = cache_for(options)
@@ -260,17 +307,27 @@ def _build_fresh(
         check_voices(the_plan.profile, the_plan.engines, online=True)
     report = SynthesisReport()
     reporter.stage("Synthesizing", total=len(jobs))
-    clips = synthesize_all(
-        jobs,
-        cache,
-        workers_for(options, the_plan.engines),
-        progress=lambda _clip: reporter.advance(),
-        report=report,
-        cached=cached,
+    plans = plan_pieces(
+        the_plan.segments, [job.key for job in jobs], the_plan.profile.pauses, PCM_RATE
     )
+    encoder = PieceEncoder(plans, PieceCache(cache.folder / PIECES_FOLDER))
+    try:
+        clips = synthesize_all(
+            jobs,
+            cache,
+            workers_for(options, the_plan.engines, reporter),
+            progress=lambda _clip: reporter.advance(),
+            report=report,
+            cached=cached,
+            ready=encoder.clip_ready,  # each article is encoded as soon as it is whole
+        )
+    except BaseException:
+        encoder.cancel()
+        raise
     edition = the_plan.edition
     reporter.stage("Encoding")
-    timeline = assemble.lay_out(clips, the_plan.profile.pauses, PCM_RATE)
+    pieces = encoder.finish()
+    timeline = assemble.lay_out(clips, plans, pieces, joined_duration(pieces))
     chapters = assemble.chapters_for(
         timeline, OPENING_CHAPTER_TITLE, [a.title for a in edition.articles]
     )
@@ -279,7 +336,8 @@ def _build_fresh(
     from audiopaper.publish.cover import edition_cover  # Pillow: only when drawing
 
     cover = edition_cover(edition.paper, edition.date, edition.edition_id)
-    loudness = _write_audio(edition, timeline, chapters, audio_path, cover)
+    _write_audio(edition, pieces, chapters, audio_path, cover)
+    loudness = _loudness(pieces)
     reporter.stage("Publishing")
     files = [audio_path]
     files += _publish(options, edition, audio_path, timeline.duration, chapters, cues, cover)
@@ -294,7 +352,7 @@ def _build_fresh(
         notes=tuple(report.notes),
     )
     files.append(write_manifest(folder, manifest))
-    return BuildResult(
+    result = BuildResult(
         edition=edition,
         audio_path=audio_path,
         duration_s=timeline.duration,
@@ -306,11 +364,11 @@ def _build_fresh(
         files=files,
         loudness=loudness,
     )
+    return result, manifest
 
 
-def _unchanged(the_plan: Plan, folder: Path, manifest: Manifest) -> BuildResult:
+def _unchanged(edition: Edition, folder: Path, manifest: Manifest) -> BuildResult:
     """Nothing changed since the last build: no synthesis, no encoding, no writes."""
-    edition = the_plan.edition
     return BuildResult(
         edition=edition,
         audio_path=folder / f"{edition.edition_id}.mp3",
@@ -358,19 +416,18 @@ def _version() -> str:
 
 def _write_audio(
     edition: Edition,
-    timeline: Timeline,
+    pieces: list[Piece],
     chapters: list[Chapter],
     audio_path: Path,
     cover_png: bytes,
-) -> dict[str, float]:
-    """Encode, tag and move the MP3 into place; returns the loudness measured before
-    (input) and after (output) normalization."""
+) -> None:
+    """Join the encoded pieces, tag, and move the MP3 into place."""
     from audiopaper import assemble
 
     audio_path.parent.mkdir(parents=True, exist_ok=True)
     temp = assemble.temp_audio_path(audio_path)
     try:
-        measured, result = assemble.encode_edition(timeline, temp)
+        join_pieces(pieces, temp)
         tags = assemble.EditionTags(
             title=edition.title,
             album=edition.paper,
@@ -384,11 +441,18 @@ def _write_audio(
         os.replace(temp, audio_path)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _loudness(pieces: list[Piece]) -> dict[str, float]:
+    """What the pieces measured (speech as synthesized) and the gains they got."""
+    measured = [p.input_lufs for p in pieces if p.input_lufs != float("-inf")]
+    gains = [p.gain_db for p in pieces]
     return {
-        "input_integrated_lufs": measured.integrated_lufs,
-        "integrated_lufs": result.integrated_lufs,
-        "true_peak_dbtp": result.true_peak_dbtp,
-        "lra_lu": result.lra_lu,
+        "target_lufs": TARGET_LUFS,
+        "input_lufs_min": min(measured, default=float("-inf")),
+        "input_lufs_max": max(measured, default=float("-inf")),
+        "gain_db_min": min(gains),
+        "gain_db_max": max(gains),
     }
 
 

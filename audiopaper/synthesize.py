@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 Progress = Callable[[Clip], None]
+Ready = Callable[[int, Clip], None]  # a job's clip, by job index, as soon as it exists
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,45 @@ def plan_jobs(
     return jobs
 
 
+@dataclass(frozen=True)
+class WorkerLimit:
+    """How many requests can run at once here, and why not more."""
+
+    jobs: int
+    reason: str
+
+
+def worker_limit(engines: list[Engine]) -> WorkerLimit | None:
+    """Engines that compute on this machine run one model per job: more jobs than
+    cores only add memory and contention, and more than free memory holds swap or
+    fail. None when every engine works over the network (waiting costs nothing)."""
+    import os
+
+    local = [engine for engine in engines if not engine.info.needs_network]
+    if not local:
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = max(1, cores or 1)
+    limit = WorkerLimit(cores, f"{cores} CPU cores")
+    per_job = max(engine.info.memory_per_job_mb for engine in local)
+    free = _available_memory_mb()
+    if per_job and free is not None and free // per_job < limit.jobs:
+        jobs = max(1, free // per_job)
+        limit = WorkerLimit(jobs, f"{free} MB of free memory at about {per_job} MB a job")
+    return limit
+
+
+def _available_memory_mb() -> int | None:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 @dataclass
 class SynthesisReport:
     reused: int = 0
@@ -77,16 +117,21 @@ def synthesize_all(
     progress: Progress | None = None,
     report: SynthesisReport | None = None,
     cached: dict[int, Clip] | None = None,
+    ready: Ready | None = None,
 ) -> list[Clip]:
     """Clips for every job, in order. ``cached`` is :func:`cached_clips`'s answer when
-    the caller already asked (each lookup reads and verifies the whole entry)."""
+    the caller already asked (each lookup reads and verifies the whole entry); ``ready``
+    hears of each clip as soon as it exists (the encoder starts on them meanwhile)."""
     report = report if report is not None else SynthesisReport()
     clips: dict[int, Clip] = dict(cached) if cached is not None else cached_clips(jobs, cache)
     report.reused += len(clips)
-    for clip in clips.values():
+    for index in sorted(clips):
+        clip = clips[index]
         report.notes.extend(clip.notes)  # a reused clip still reports what it lacks
         if progress:
             progress(clip)
+        if ready:
+            ready(index, clip)
     missing = [i for i in range(len(jobs)) if i not in clips]
     # Identical texts in one edition are synthesized once.
     by_key: dict[str, list[int]] = {}
@@ -98,7 +143,7 @@ def synthesize_all(
             for indexes in by_key.values()
         }
         try:
-            _collect(futures, jobs, clips, report, progress)
+            _collect(futures, jobs, clips, report, progress, ready)
         except BaseException:
             # A failed segment or Ctrl-C: drop what is queued, let running ones finish
             # (their clips are cached), and go.
@@ -114,6 +159,7 @@ def _collect(
     clips: dict[int, Clip],
     report: SynthesisReport,
     progress: Progress | None,
+    ready: Ready | None = None,
 ) -> None:
     pending = set(futures)
     while pending:
@@ -128,6 +174,8 @@ def _collect(
                 report.synthesized += 1
                 if progress:
                     progress(clips[index])
+                if ready:
+                    ready(index, clips[index])
 
 
 def _synthesize_one(job: Job, cache: ClipCache) -> CachedClip:
