@@ -17,6 +17,7 @@ SAMPLES_PER_FRAME = 1152
 _BITRATES_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 _SAMPLE_RATES = (44_100, 48_000, 32_000)
 _SIDE_INFO = {True: 17, False: 32}  # bytes of side information, mono / stereo
+ENCODER_NAME = b"LAME3.100"
 _LAME_CRC_POLY = 0xA001  # CRC-16 (ANSI, reflected), as in the LAME tag
 
 
@@ -109,6 +110,9 @@ def info_frame(template: bytes, mono: bool, frames: int, audio_bytes: int, tag: 
     frame[base + 12 : base + 16] = total_bytes.to_bytes(4, "big")
     frame[base + 16 : base + 116] = bytes(i * 256 // 100 for i in range(100))  # linear: CBR
     lame = _lame_offset(mono)
+    # libavcodec signs the tag "Lavc…", which only ffmpeg reads; the encoder is LAME
+    # 3.100, and under that name mutagen and other readers honour the delay and padding.
+    frame[lame : lame + 9] = ENCODER_NAME
     frame[lame + 21 : lame + 24] = ((tag.delay << 12) | tag.padding).to_bytes(3, "big")
     frame[lame + 28 : lame + 32] = total_bytes.to_bytes(4, "big")  # music length
     # The music CRC covers audio the players never check it against; zero says "none".

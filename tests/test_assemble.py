@@ -4,8 +4,10 @@ import datetime as dt
 import itertools
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
@@ -37,12 +39,12 @@ EDITION = Edition(
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list, assemble.Timeline]:
     folder = tmp_path_factory.mktemp("edition")
     path = folder / "edition.mp3"
-    return build_edition(EDITION, folder / "cache", path)
+    return build_edition(EDITION, folder / "cache", path)[:3]
 
 
 def build_edition(
     edition: Edition, cache_folder: Path, path: Path
-) -> tuple[Path, list, assemble.Timeline]:
+) -> tuple[Path, list, assemble.Timeline, list[pieces.Piece]]:
     """Synthesize, encode piece by piece while synthesizing, join and tag."""
     profile = load_profile("offline")
     engine = get_engine("offline")
@@ -61,7 +63,7 @@ def build_edition(
         edition.title, edition.paper, edition.paper, edition.date, "目录：三篇", b"\x89PNG fake"
     )
     assemble.write_tags(path, tags, chapters)
-    return path, chapters, timeline
+    return path, chapters, timeline, encoded
 
 
 def ffmetadata_chapters(path: Path) -> list[tuple[int, int, str]]:
@@ -143,3 +145,58 @@ def test_cues_are_one_per_sentence_in_source_text(built: tuple) -> None:
     for previous, cue in itertools.pairwise(cues):
         assert previous.end_ms <= cue.start_ms
         assert cue.start_ms < cue.end_ms
+
+
+def decoded(path: Path) -> np.ndarray:
+    """The file as a player decodes it (encoder delay and padding dropped)."""
+    raw = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return np.frombuffer(raw, dtype="<i2").astype(np.float64) / 32768.0
+
+
+def test_each_chapter_starts_where_its_speech_starts(built: tuple) -> None:
+    path, chapters, timeline = built
+    audio = decoded(path)
+    rate = 44_100
+    assert abs(len(audio) / rate - timeline.duration) < 0.001
+    assert abs(MP3(str(path)).info.length - timeline.duration) < 0.001
+    loud = np.abs(audio) > 10 ** (-40 / 20)
+    for chapter in chapters[1:]:
+        start = round(chapter.start_ms * rate / 1000)
+        assert not loud[start - rate // 4 : start].any(), chapter.title  # silence before
+        onset = start + int(np.argmax(loud[start:]))
+        # the clip keeps 30 ms of the voice's own lead-in before its first loud sample
+        assert 0 <= (onset - start) / rate < 0.08, (chapter.title, (onset - start) / rate)
+
+
+def test_an_edit_reencodes_only_its_article(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _, _, _, before = build_edition(EDITION, cache, tmp_path / "a.mp3")
+    article = EDITION.articles[1]
+    edited = replace(
+        EDITION,
+        articles=(
+            EDITION.articles[0],
+            replace(article, paragraphs=(Paragraph("新馆每天开放十二个小时。"),)),
+            EDITION.articles[2],
+        ),
+    )
+    second, chapters, _, after = build_edition(edited, cache, tmp_path / "b.mp3")
+    assert [p.reused for p in after] == [True, True, False, True, True]
+    assert [p.key for p in after] == [
+        before[0].key,
+        before[1].key,
+        after[2].key,
+        *[p.key for p in before[3:]],
+    ]
+    # the unchanged pieces' frames are in the new file byte for byte
+    audio = second.read_bytes()
+    for piece in after:
+        with piece.path.open("rb") as source:
+            source.seek(piece.audio_offset)
+            assert source.read(piece.audio_bytes) in audio
+    assert [t for _, _, t in ffmetadata_chapters(second)] == [c.title for c in chapters]
+    assert -17.0 <= measure_file_loudness(second).integrated_lufs <= -15.0
