@@ -42,10 +42,11 @@ from audiopaper.synthesize import (
     PCM_RATE,
     Job,
     SynthesisReport,
+    apply_layout,
     cached_clips,
+    layout_for,
     plan_jobs,
     synthesize_all,
-    worker_limit,
 )
 
 if TYPE_CHECKING:
@@ -197,18 +198,13 @@ def cache_for(options: BuildOptions) -> ClipCache:
 def workers_for(
     options: BuildOptions, engines: dict[str, Engine], reporter: Reporter | None = None
 ) -> int:
-    """The jobs asked for (or the engines' default), capped by this machine's cores and
-    free memory for engines that compute here; a lowered --jobs is said."""
-    wanted = options.jobs or min(engine.info.default_jobs for engine in engines.values())
-    limit = worker_limit(list(engines.values()))
-    if limit is None or wanted <= limit.jobs:
-        return wanted
-    if options.jobs is not None and reporter is not None:
-        reporter.note(
-            f"--jobs {options.jobs} lowered to {limit.jobs}: the voice runs on this machine, "
-            f"which has {limit.reason}"
-        )
-    return limit.jobs
+    """Requests at once (the engines' threads set to match), capped by this machine's
+    cores and free memory for engines that compute here; a lowered --jobs is said."""
+    layout = layout_for(list(engines.values()), options.jobs)
+    if layout.note and reporter is not None:
+        reporter.note(layout.note)
+    apply_layout(list(engines.values()), layout)
+    return layout.jobs
 
 
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:

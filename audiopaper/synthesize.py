@@ -60,6 +60,7 @@ class WorkerLimit:
 
     jobs: int
     reason: str
+    cores: int
 
 
 def worker_limit(engines: list[Engine]) -> WorkerLimit | None:
@@ -73,13 +74,53 @@ def worker_limit(engines: list[Engine]) -> WorkerLimit | None:
         return None
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     cores = max(1, cores or 1)
-    limit = WorkerLimit(cores, f"{cores} CPU cores")
+    limit = WorkerLimit(cores, f"{cores} CPU cores", cores)
     per_job = max(engine.info.memory_per_job_mb for engine in local)
     free = _available_memory_mb()
     if per_job and free is not None and free // per_job < limit.jobs:
         jobs = max(1, free // per_job)
-        limit = WorkerLimit(jobs, f"{free} MB of free memory at about {per_job} MB a job")
+        limit = WorkerLimit(jobs, f"{free} MB of free memory at about {per_job} MB a job", cores)
     return limit
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How synthesis uses the machine: requests at once, and the intra-op threads of each
+    model instance (for engines that run here and take a ``threads_per_job`` setting)."""
+
+    jobs: int
+    threads: int = 1
+    note: str | None = None  # why the jobs asked for were lowered
+
+
+def layout_for(engines: list[Engine], requested: int | None) -> Layout:
+    """By default a local model that can use several threads gets one instance using
+    every core: as fast within a few percent as one instance per core (bench/README.md),
+    for half the memory. ``--jobs N`` asks for N instances, capped by cores and memory."""
+    limit = worker_limit(engines)
+    threaded = limit is not None and all(hasattr(e, "threads_per_job") for e in engines)
+    if requested is not None:
+        jobs = requested
+    else:
+        jobs = 1 if threaded else min(engine.info.default_jobs for engine in engines)
+    note = None
+    if limit is not None and jobs > limit.jobs:
+        if requested is not None:
+            note = (
+                f"--jobs {requested} lowered to {limit.jobs}: the voice runs on this "
+                f"machine, which has {limit.reason}"
+            )
+        jobs = limit.jobs
+    threads = max(1, limit.cores // jobs) if threaded and limit is not None else 1
+    return Layout(jobs, threads, note)
+
+
+def apply_layout(engines: list[Engine], layout: Layout) -> None:
+    """Tell engines that take it how many threads each model instance may use (before
+    their first request: instances are made then)."""
+    for engine in engines:
+        if hasattr(engine, "threads_per_job"):
+            engine.threads_per_job = layout.threads
 
 
 def _available_memory_mb() -> int | None:
