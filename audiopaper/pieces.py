@@ -1,11 +1,13 @@
-"""The edition's MP3, made of pieces: one for the opening, one per article (the closing
-goes with the last), each ending in the silence after its last sentence.
+"""The edition's MP3, made of pieces: the opening and each article (the closing goes with
+the last) are cut into pieces of about half a minute at sentence pauses, each ending in
+the silence after its last sentence.
 
-A piece is encoded as soon as its clips are ready, while later ones are still being
-synthesized, with a gain of its own measured from its clips (so one pass suffices). It is
-cached under a key made of its clips' keys and pauses: an unchanged article keeps its
-exact frames, and an edit re-encodes only the articles it touches. The pieces are then
-joined at frame boundaries behind one Info frame for the whole file.
+An article's gain is measured from its clips (so one pass suffices) as soon as they are
+all synthesized, and its pieces are encoded while later articles are still being
+synthesized. A piece is cached under a key made of its clips' keys, its pauses and its
+article's gain: an unchanged article keeps its exact frames, and an edit re-encodes only the
+piece it touches (or its article's pieces, when the edit moves the article's gain by a
+step). The pieces are then joined at frame boundaries behind one Info frame for the file.
 """
 
 from __future__ import annotations
@@ -32,8 +34,14 @@ TARGET_LUFS = -16.0
 # (the same at every LAME quality and at 96 kbps); the gain makes up for it.
 MP3_LOUDNESS_LOSS = 0.5
 MAX_TRUE_PEAK = -1.0
-GAIN_STEP_DB = 0.1  # gains are rounded to this, so a re-measured piece encodes the same
+# Gains are rounded to this, so an edit that barely moves an article's loudness leaves
+# its gain, and so its other pieces, as they were (±0.25 dB of the target at most).
+GAIN_STEP_DB = 0.5
 END_PAUSE_S = 0.5  # a breath after the edition's last sentence
+PIECE_CHARS = 120  # about half a minute of speech: what an edit re-encodes
+# Each join adds the next piece's encoder delay and the last one's padding as silence
+# (25-51 ms at 44.1 kHz): the pause before a join is shortened by the delay's 25 ms.
+JOIN_SILENCE_S = 0.025
 # Part of every piece's key: change it whenever the encoding below changes.
 ENCODER_SETTINGS = f"lame-{MP3_BITRATE}-q7-{MP3_RATE}-mono-limit{MAX_TRUE_PEAK}-{TARGET_LUFS}-1"
 _CHUNK = 1 << 16
@@ -43,12 +51,15 @@ _HEADER = struct.Struct("<8sI32s")  # magic, metadata length, sha256 of what fol
 
 @dataclass(frozen=True)
 class PiecePlan:
-    """Which clips (by job index) a piece is made of, the silence after each, its key."""
+    """Which clips (by job index) a piece is made of, the silence after each, and the
+    article run (group) whose gain it takes."""
 
     first: int
     end: int  # one past its last clip
     pauses: tuple[int, ...]  # samples of silence after each clip, at the clip rate
-    key: str
+    key: str  # its clips and pauses; the cache key adds the gain
+    group: int
+    group_key: str  # the group's clips and pauses: names its measured gain
 
 
 @dataclass(frozen=True)
@@ -76,22 +87,43 @@ class Piece:
 def plan_pieces(
     segments: list[Segment], keys: list[str], pauses: dict[Pause, float], rate: int
 ) -> list[PiecePlan]:
-    """Cut the edition after every segment followed by an article pause (the end of the
-    opening and of each article), so every join falls in a long silence."""
+    """Groups end after every segment followed by an article pause (the end of the
+    opening and of each article); within a group, a piece ends at the first sentence or
+    paragraph pause after PIECE_CHARS characters. Every join falls in a silence."""
+    last = len(segments) - 1
     silences = [
-        round((END_PAUSE_S if i == len(segments) - 1 else pauses[s.pause_after]) * rate)
+        round((END_PAUSE_S if i == last else pauses[s.pause_after]) * rate)
         for i, s in enumerate(segments)
     ]
-    plans = []
-    first = 0
+    ends_group = [s.pause_after == Pause.ARTICLE or i == last for i, s in enumerate(segments)]
+    cuts = []
+    chars = 0
     for index, segment in enumerate(segments):
-        if segment.pause_after == Pause.ARTICLE or index == len(segments) - 1:
-            end = index + 1
-            parts = [ENCODER_SETTINGS, str(rate), *keys[first:end], *map(str, silences[first:end])]
-            key = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-            plans.append(PiecePlan(first, end, tuple(silences[first:end]), key))
-            first = end
+        chars += len(segment.spoken_text)
+        at_pause = segment.pause_after in (Pause.SENTENCE, Pause.PARAGRAPH)
+        if ends_group[index] or (at_pause and chars >= PIECE_CHARS):
+            cuts.append(index + 1)
+            chars = 0
+    for end in cuts[:-1]:  # the pause before each join makes room for the encoder delay
+        silences[end - 1] = max(0, silences[end - 1] - round(JOIN_SILENCE_S * rate))
+    plans: list[PiecePlan] = []
+    first = group_first = 0
+    group = 0
+    for end in cuts:
+        group_end = next(i + 1 for i in range(end - 1, len(segments)) if ends_group[i])
+        group_key = _key(rate, keys[group_first:group_end], silences[group_first:group_end])
+        key = _key(rate, keys[first:end], silences[first:end])
+        plans.append(PiecePlan(first, end, tuple(silences[first:end]), key, group, group_key))
+        first = end
+        if ends_group[end - 1]:
+            group += 1
+            group_first = end
     return plans
+
+
+def _key(rate: int, keys: list[str], silences: list[int]) -> str:
+    parts = [ENCODER_SETTINGS, str(rate), *keys, *map(str, silences)]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
 class PieceCache:
@@ -129,6 +161,20 @@ class PieceCache:
         except (ValueError, KeyError, TypeError, OutputError):
             return None
 
+    def get_gain(self, group_key: str) -> Gain | None:
+        try:
+            data = json.loads(self._gain_path(group_key).read_text(encoding="utf-8"))
+            return Gain(float(data["input_lufs"]), float(data["gain_db"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put_gain(self, group_key: str, gain: Gain) -> None:
+        data = {"input_lufs": gain.input_lufs, "gain_db": gain.gain_db}
+        atomic_write_bytes(self._gain_path(group_key), json.dumps(data).encode("utf-8"))
+
+    def _gain_path(self, group_key: str) -> Path:
+        return self.folder / group_key[:2] / f"{group_key}.gain"
+
     def put(self, key: str, mp3: bytes, gain_db: float, input_lufs: float) -> Piece:
         frames = split_frames(mp3)
         if frames.info is None:
@@ -154,27 +200,48 @@ def piece_gain(input_lufs: float) -> float:
     return round(round(gain / GAIN_STEP_DB) * GAIN_STEP_DB, 2)
 
 
-def encode_piece(plan: PiecePlan, clips: list[Clip], cache: PieceCache) -> Piece:
-    """The piece from the cache, or measured, encoded and cached now."""
-    found = cache.get(plan.key)
+@dataclass(frozen=True)
+class Gain:
+    """An article run's measured loudness and the gain it gets."""
+
+    input_lufs: float
+    gain_db: float
+
+
+def group_gain(plans: list[PiecePlan], clips: list[Clip], cache: PieceCache) -> Gain:
+    """The group's gain: remembered, or measured from its clips (speech and pauses) now."""
+    found = cache.get_gain(plans[0].group_key)
     if found is not None:
         return found
     from audiopaper.loudness import LoudnessMeter
 
-    rate = clips[0].sample_rate
-    meter = LoudnessMeter(rate)
-    for clip, pause in zip(clips, plan.pauses, strict=True):
+    meter = LoudnessMeter(clips[0].sample_rate)
+    pauses = [pause for plan in plans for pause in plan.pauses]
+    for clip, pause in zip(clips, pauses, strict=True):
         meter.add_pcm(_pcm(clip))
         meter.add_silence(pause)
     input_lufs = meter.integrated_lufs()
-    gain = piece_gain(input_lufs)
+    gain = Gain(input_lufs, piece_gain(input_lufs))
+    cache.put_gain(plans[0].group_key, gain)
+    return gain
+
+
+def encode_piece(plan: PiecePlan, clips: list[Clip], gain: Gain, cache: PieceCache) -> Piece:
+    """The piece from the cache, or encoded and cached now."""
+    key = hashlib.sha256(f"{plan.key}\n{gain.gain_db:.2f}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is not None:
+        return found
+    rate = clips[0].sample_rate
     # Linear gain to the target; the limiter (a little under -1 dBTP, since the MP3
     # encoder adds a few tenths of overshoot) only ever touches the rare peaks that
     # the gain would push too high, so normal speech passes through unchanged.
     limit = 10 ** ((MAX_TRUE_PEAK - 1.0) / 20)
-    filters = f"volume={gain:.2f}dB,alimiter=limit={limit:.4f}:level=false,aresample={MP3_RATE}"
+    filters = (
+        f"volume={gain.gain_db:.2f}dB,alimiter=limit={limit:.4f}:level=false,aresample={MP3_RATE}"
+    )
     cache.folder.mkdir(parents=True, exist_ok=True)
-    temp = cache.folder / f"{temp_prefix()}{plan.key[:16]}.mp3"
+    temp = cache.folder / f"{temp_prefix()}{key[:16]}.mp3"
     try:
         run_with_input(
             [
@@ -194,7 +261,7 @@ def encode_piece(plan: PiecePlan, clips: list[Clip], cache: PieceCache) -> Piece
         mp3 = temp.read_bytes()
     finally:
         temp.unlink(missing_ok=True)
-    return cache.put(plan.key, mp3, gain, input_lufs)
+    return cache.put(key, mp3, gain.gain_db, gain.input_lufs)
 
 
 def _pcm(clip: Clip) -> bytes:
@@ -212,39 +279,61 @@ def _pcm_chunks(clips: list[Clip], pauses: tuple[int, ...]) -> Iterator[bytes]:
 
 
 class PieceEncoder:
-    """Encodes pieces on one background thread, in order, each as soon as all its clips
-    are ready; synthesis meanwhile goes on in its own workers."""
+    """Measures each article run's gain as soon as all its clips are ready, in order, on
+    one background thread, and encodes its pieces on as many threads as there are cores
+    (each runs an ffmpeg); synthesis meanwhile goes on in its own workers."""
 
     def __init__(self, plans: list[PiecePlan], cache: PieceCache) -> None:
-        self.plans = plans
+        import os
+
+        self.groups: list[list[PiecePlan]] = []
+        for plan in plans:
+            if plan.group == len(self.groups):
+                self.groups.append([])
+            self.groups[plan.group].append(plan)
         self.cache = cache
         self._clips: dict[int, Clip] = {}
-        self._next = 0  # the first piece not yet handed to the thread
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode")
-        self._futures: list[Future[Piece]] = []
+        self._next = 0  # the first group not yet handed on
+        self._measure = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode-gain")
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        self._encode = ThreadPoolExecutor(max_workers=max(1, cores), thread_name_prefix="encode")
+        self._groups: list[Future[list[Future[Piece]]]] = []
 
     def clip_ready(self, index: int, clip: Clip) -> None:
         self._clips[index] = clip
-        while self._next < len(self.plans):
-            plan = self.plans[self._next]
-            if any(i not in self._clips for i in range(plan.first, plan.end)):
+        while self._next < len(self.groups):
+            plans = self.groups[self._next]
+            indexes = range(plans[0].first, plans[-1].end)
+            if any(i not in self._clips for i in indexes):
                 return
-            clips = [self._clips.pop(i) for i in range(plan.first, plan.end)]
-            self._futures.append(self._pool.submit(encode_piece, plan, clips, self.cache))
+            clips = [self._clips.pop(i) for i in indexes]
+            self._groups.append(self._measure.submit(self._encode_group, plans, clips))
             self._next += 1
+
+    def _encode_group(self, plans: list[PiecePlan], clips: list[Clip]) -> list[Future[Piece]]:
+        gain = group_gain(plans, clips, self.cache)
+        start = plans[0].first
+        return [
+            self._encode.submit(
+                encode_piece, plan, clips[plan.first - start : plan.end - start], gain, self.cache
+            )
+            for plan in plans
+        ]
 
     def finish(self) -> list[Piece]:
         """Every piece, in order (waits for the last ones)."""
-        if self._next < len(self.plans):
+        if self._next < len(self.groups):
             raise OutputError("an edition piece is missing clips; this is a bug, please report it")
         try:
-            return [future.result() for future in self._futures]
+            return [piece.result() for group in self._groups for piece in group.result()]
         finally:
-            self._pool.shutdown(wait=True)
+            self._measure.shutdown(wait=True)
+            self._encode.shutdown(wait=True)
 
     def cancel(self) -> None:
-        """Drop pieces not yet started; the one being encoded finishes (and is cached)."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Drop pieces not yet started; those being encoded finish (and are cached)."""
+        self._measure.shutdown(wait=True, cancel_futures=True)
+        self._encode.shutdown(wait=True, cancel_futures=True)
 
 
 def joined_duration(pieces: list[Piece]) -> float:

@@ -200,3 +200,61 @@ def test_an_edit_reencodes_only_its_article(tmp_path: Path) -> None:
             assert source.read(piece.audio_bytes) in audio
     assert [t for _, _, t in ffmetadata_chapters(second)] == [c.title for c in chapters]
     assert -17.0 <= measure_file_loudness(second).integrated_lufs <= -15.0
+
+
+def long_article_edition(last_sentence: str) -> Edition:
+    sentences = [f"第{n}项工程今天通过验收，预计下个月投入使用。" for n in range(1, 15)]
+    sentences.append(last_sentence)
+    return Edition(
+        "江城晚报",
+        dt.date(2024, 5, 7),
+        (
+            Article("工程验收", (Paragraph("".join(sentences)),)),
+            Article("天气", (Paragraph("晴。"),)),
+        ),
+    )
+
+
+def test_long_articles_are_cut_into_pieces_at_sentence_pauses() -> None:
+    from audiopaper.models import Pause
+    from audiopaper.profiles import DEFAULT_PAUSES
+
+    edition = long_article_edition("最后一项工程明年开工。")
+    segments = segment_script(edition_script(edition), lambda t: t, 40)
+    keys = [f"k{i}" for i in range(len(segments))]
+    plans = pieces.plan_pieces(segments, keys, DEFAULT_PAUSES, PCM_RATE)
+    groups = [p.group for p in plans]
+    assert groups == sorted(groups)
+    assert len(set(groups)) == 4  # the opening, the two articles, the closing
+    assert groups.count(1) >= 3  # the long article is several pieces
+    for plan in plans[:-1]:
+        assert segments[plan.end - 1].pause_after != Pause.NONE  # never inside a sentence
+        full = round(DEFAULT_PAUSES[segments[plan.end - 1].pause_after] * PCM_RATE)
+        assert plan.pauses[-1] == full - round(pieces.JOIN_SILENCE_S * PCM_RATE)
+    assert (
+        [(p.first, p.end) for p in plans] == [(a.first, a.end) for a in plans]
+        and plans[0].first == 0
+        and plans[-1].end == len(segments)
+    )
+    assert all(a.end == b.first for a, b in itertools.pairwise(plans))
+
+
+def test_a_one_sentence_edit_reencodes_one_piece_of_a_long_article(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _, _, _, before = build_edition(
+        long_article_edition("最后一项工程明年开工。"), cache, tmp_path / "a.mp3"
+    )
+    path, chapters, timeline, after = build_edition(
+        long_article_edition("最后一项工程后年开工。"), cache, tmp_path / "b.mp3"
+    )
+    assert len(after) == len(before) >= 4
+    fresh = [i for i, piece in enumerate(after) if not piece.reused]
+    article = [i for i, piece in enumerate(after) if piece.gain_db == after[fresh[0]].gain_db]
+    if before[fresh[0]].gain_db == after[fresh[0]].gain_db:
+        assert len(fresh) == 1  # the article's gain held: only the edited piece is new
+    else:
+        assert set(fresh) <= set(article)  # it moved a step: only that article's pieces
+    # chapter and cue times still come from what was joined
+    audio = decoded(path)
+    assert abs(len(audio) / 44_100 - timeline.duration) < 0.001
+    assert [t for _, _, t in ffmetadata_chapters(path)] == [c.title for c in chapters]

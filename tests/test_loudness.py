@@ -43,5 +43,6 @@ def test_silence_is_minus_infinity_and_gets_no_gain() -> None:
 
 
 def test_gains_are_quantized() -> None:
-    assert piece_gain(-23.04) == pytest.approx(7.5)
-    assert piece_gain(-23.06) == pytest.approx(7.6)
+    assert piece_gain(-23.04) == pytest.approx(7.5)  # 7.54 dB to the target
+    assert piece_gain(-23.3) == pytest.approx(8.0)  # 7.8 dB
+    assert piece_gain(-23.2) == pytest.approx(7.5)  # 7.7 dB
