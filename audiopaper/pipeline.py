@@ -50,6 +50,8 @@ from audiopaper.synthesize import (
 )
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from audiopaper.lexicon import Lexicon
     from audiopaper.publish import FeedConfig
 
@@ -303,6 +305,7 @@ def _build_fresh(
         check_voices(the_plan.profile, the_plan.engines, online=True)
     report = SynthesisReport()
     reporter.stage("Synthesizing", total=len(jobs))
+    cover_drawing = _draw_cover_meanwhile(the_plan.edition)
     plans = plan_pieces(
         the_plan.segments, [job.key for job in jobs], the_plan.profile.pauses, PCM_RATE
     )
@@ -329,9 +332,7 @@ def _build_fresh(
     )
     cues = assemble.cues_for(timeline)
     audio_path = folder / f"{edition.edition_id}.mp3"
-    from audiopaper.publish.cover import edition_cover  # Pillow: only when drawing
-
-    cover = edition_cover(edition.paper, edition.date, edition.edition_id)
+    cover = cover_drawing.result()
     _write_audio(edition, pieces, chapters, audio_path, cover)
     loudness = _loudness(pieces)
     reporter.stage("Publishing")
@@ -361,6 +362,18 @@ def _build_fresh(
         loudness=loudness,
     )
     return result, manifest
+
+
+def _draw_cover_meanwhile(edition: Edition) -> Future[bytes]:
+    """The edition's cover (Pillow), drawn on a side thread while synthesis runs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from audiopaper.publish.cover import edition_cover
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cover")
+    drawing = pool.submit(edition_cover, edition.paper, edition.date, edition.edition_id)
+    pool.shutdown(wait=False)  # the thread ends when the drawing is done
+    return drawing
 
 
 def _unchanged(edition: Edition, folder: Path, manifest: Manifest) -> BuildResult:

@@ -40,11 +40,14 @@ def input_digest(options: BuildOptions) -> str | None:
     """What every output of a build depends on, hashed; None when an input cannot be
     read (the ordinary build then reports the problem)."""
     from audiopaper.lexicon import default_path
-    from audiopaper.profiles import _locate
+    from audiopaper.profiles import load_profile
 
     try:
         page = options.input_path.read_bytes()
-        profile = _locate(options.voice).read_bytes()
+        profile_path = load_profile(options.voice).path
+        if profile_path is None:
+            return None
+        profile = profile_path.read_bytes()
         lexicons = [default_path().read_bytes()]
         if options.lexicon is not None:
             lexicons.append(options.lexicon.read_bytes())
