@@ -9,12 +9,14 @@ record and the edition's manifest alone: no parser tables, no dictionaries, no m
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from audiopaper.errors import OutputError
 from audiopaper.fsutil import atomic_write_text
 from audiopaper.manifest import Manifest, is_intact, read_manifest
 from audiopaper.models import Article, Edition, Paragraph
@@ -103,7 +105,9 @@ def remember(out_dir: Path, digest: str | None, edition: Edition, manifest: Mani
         "fingerprint": manifest.fingerprint,
         "edition": _edition_to_json(edition),
     }
-    atomic_write_text(_record_path(out_dir, digest), json.dumps(record, ensure_ascii=False) + "\n")
+    text = json.dumps(record, ensure_ascii=False) + "\n"
+    with contextlib.suppress(OutputError):  # only a shortcut: the next rebuild checks fully
+        atomic_write_text(_record_path(out_dir, digest), text)
 
 
 def recall(out_dir: Path, digest: str | None) -> Recalled | None:
