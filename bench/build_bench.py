@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -61,6 +62,7 @@ class Run:
     """One whole-process build."""
 
     seconds: float
+    cpu_s: float  # CPU seconds of the build and every process it ran (ffmpeg)
     peak_mb: float  # VmHWM of the build's own Python process
     child_peak_mb: float  # the largest VmHWM seen among its child processes (ffmpeg)
     reused: int
@@ -73,6 +75,7 @@ class Measurement:
     segments: int
     audio_s: float
     infer_s: float
+    infer_cpu_s: float
     cold: Run
     noop: Run
     edit: Run
@@ -139,6 +142,7 @@ class _PeakWatcher:
 def run_build(page: Path, out: Path, env: dict[str, str]) -> Run:
     """Whole-process build (not quiet: its summary line says what was synthesized)."""
     command = [sys.executable, "-m", "audiopaper", "build", str(page), "--out", str(out)]
+    cpu = _children_cpu()
     start = time.perf_counter()
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
@@ -146,6 +150,7 @@ def run_build(page: Path, out: Path, env: dict[str, str]) -> Run:
     watcher = _PeakWatcher(process.pid)
     stdout, stderr = process.communicate()
     seconds = time.perf_counter() - start
+    cpu = _children_cpu() - cpu
     watcher.stop()
     if process.returncode != 0:
         raise SystemExit(f"build failed ({process.returncode}): {stderr.strip()}")
@@ -154,6 +159,7 @@ def run_build(page: Path, out: Path, env: dict[str, str]) -> Run:
         raise SystemExit(f"no summary line in the build's output: {stdout!r}")
     return Run(
         seconds,
+        cpu,
         watcher.own_kb / 1024,
         watcher.child_kb / 1024,
         int(match.group(1)),
@@ -164,14 +170,28 @@ def run_build(page: Path, out: Path, env: dict[str, str]) -> Run:
 def build_layout() -> tuple[int, int]:
     """(workers, LiteRT threads per worker) as the build chooses them here."""
     from audiopaper.engines import get_engine
-    from audiopaper.synthesize import layout_for
 
+    try:
+        from audiopaper.synthesize import layout_for
+    except ImportError:  # a version before layouts: one single-threaded worker per core
+        return os.cpu_count() or 1, 1
     layout = layout_for([get_engine("offline")], None)
     return layout.jobs, layout.threads
 
 
-def pure_inference(page: Path, workers: int, threads: int) -> tuple[float, float, int]:
-    """The model alone on the build's segments: (seconds, audio seconds, segments).
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def pure_inference(page: Path, workers: int, threads: int) -> tuple[float, float, float, int]:
+    """The model alone on the build's segments: (seconds, CPU seconds, audio seconds,
+    segments).
 
     The build's plan gives the jobs; identical texts are synthesized once, in job order,
     as the build does, with the build's workers and threads. Phonemes and the interpreters
@@ -207,10 +227,12 @@ def pure_inference(page: Path, workers: int, threads: int) -> tuple[float, float
 
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(load, range(workers)))
+        cpu = _own_cpu()
         start = time.perf_counter()
         samples = sum(pool.map(speak, work))
         seconds = time.perf_counter() - start
-    return seconds, samples / 24_000, len(unique)
+        cpu = _own_cpu() - cpu
+    return seconds, cpu, samples / 24_000, len(unique)
 
 
 def edit_one_paragraph(page: Path, target: Path) -> None:
@@ -234,8 +256,8 @@ def measure(
     edited = workdir / f"edited-{slug}" / page.name  # same file name: same edition
     edit_one_paragraph(page, edited)
     edit = run_build(edited, out, env)
-    infer_s, audio_s, segments = pure_inference(page, *layout)
-    return Measurement(label, segments, audio_s, infer_s, cold, noop, edit)
+    infer_s, infer_cpu_s, audio_s, segments = pure_inference(page, *layout)
+    return Measurement(label, segments, audio_s, infer_s, infer_cpu_s, cold, noop, edit)
 
 
 def _mark(value: float, limit: float) -> str:
@@ -246,6 +268,7 @@ def report(measurements: list[Measurement], layout: tuple[int, int]) -> str:
     speed = [
         ("page", "segments", "audio s", "infer s", "build s", "build/infer", "RTF", "infer RTF")
     ]
+    cpu = [("page", "infer CPU s", "build CPU s", "build/infer", "no-op/cold", "edit/cold")]
     rebuild = [("page", "cold s", "no-op s", "no-op/cold", "edit s", "edit/cold", "re-synth")]
     memory = [("page", "python peak MB", "max child MB", "peak/sample")]
     base_peak = measurements[0].cold.peak_mb
@@ -273,6 +296,16 @@ def report(measurements: list[Measurement], layout: tuple[int, int]) -> str:
                 f"{m.edit.synthesized}/{m.edit.reused + m.edit.synthesized}",
             )
         )
+        cpu.append(
+            (
+                m.label,
+                f"{m.infer_cpu_s:.1f}",
+                f"{m.cold.cpu_s:.1f}",
+                f"{m.cold.cpu_s / m.infer_cpu_s:.3f}",
+                f"{m.noop.cpu_s / m.cold.cpu_s:.3f}",
+                f"{m.edit.cpu_s / m.cold.cpu_s:.3f}",
+            )
+        )
         memory.append(
             (
                 m.label,
@@ -291,6 +324,9 @@ def report(measurements: list[Measurement], layout: tuple[int, int]) -> str:
         "",
         "rebuilds",
         table(rebuild),
+        "",
+        "CPU seconds (the same runs; on a shared machine these hold still when wall times don't)",
+        table(cpu),
         "",
         "memory (cold build)",
         table(memory),
