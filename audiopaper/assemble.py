@@ -5,15 +5,13 @@ stitched."""
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from audiopaper.fsutil import temp_prefix
 from audiopaper.models import Chapter, Clip, Cue
 from audiopaper.pieces import MP3_RATE, Piece, PiecePlan, piece_starts
+from audiopaper.publish.transcript import join_pieces
 
 __all__ = ["MP3_RATE", "Placed", "Timeline", "chapters_for", "cues_for", "lay_out"]
 
@@ -89,7 +87,8 @@ def cues_for(timeline: Timeline) -> list[Cue]:
         start_ms, end_ms = timeline.ms_at(item, start), timeline.ms_at(item, end)
         if key == current_key and cues:
             last = cues[-1]
-            cues[-1] = Cue(last.start_ms, end_ms, last.text + segment.source_text)
+            text = join_pieces(last.text, segment.source_text)
+            cues[-1] = Cue(last.start_ms, end_ms, text)
         elif segment.source_text:
             cues.append(Cue(start_ms, end_ms, segment.source_text))
         current_key = key
@@ -108,96 +107,3 @@ def _spoken_span(item: Placed) -> tuple[int, int]:
         )
         end = max(end, start)
     return start, end
-
-
-@dataclass(frozen=True)
-class EditionTags:
-    title: str
-    album: str
-    artist: str
-    date: dt.date
-    comment: str
-    cover_png: bytes | None = None
-
-
-def write_tags(path: Path, tags: EditionTags, chapters: list[Chapter]) -> None:
-    """ID3v2.3 with UTF-16 text (reads back in ffmpeg, mutagen and Apple's apps),
-    one CHAP per chapter under a top-level ordered CTOC."""
-    from mutagen.id3 import (
-        APIC,
-        CHAP,
-        COMM,
-        CTOC,
-        TALB,
-        TCON,
-        TDRC,
-        TIT2,
-        TLEN,
-        TPE1,
-        CTOCFlags,
-        Encoding,
-        PictureType,
-    )
-
-    tag = _ordered_id3()
-    enc = Encoding.UTF16
-    tag.add(TIT2(encoding=enc, text=[tags.title]))
-    tag.add(TALB(encoding=enc, text=[tags.album]))
-    tag.add(TPE1(encoding=enc, text=[tags.artist]))
-    tag.add(TDRC(encoding=enc, text=[tags.date.isoformat()]))
-    tag.add(TCON(encoding=enc, text=["Podcast"]))
-    tag.add(COMM(encoding=enc, lang="chi", desc="", text=[tags.comment]))
-    if chapters:
-        tag.add(TLEN(encoding=enc, text=[str(chapters[-1].end_ms)]))
-    if tags.cover_png:
-        tag.add(
-            APIC(
-                encoding=enc,
-                mime="image/png",
-                type=PictureType.COVER_FRONT,
-                desc="cover",
-                data=tags.cover_png,
-            )
-        )
-    ids = [f"chp{number}" for number in range(len(chapters))]
-    tag.add(
-        CTOC(
-            element_id="toc",
-            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-            child_element_ids=ids,
-            sub_frames=[TIT2(encoding=enc, text=["目录"])],
-        )
-    )
-    for element_id, chapter in zip(ids, chapters, strict=True):
-        tag.add(
-            CHAP(
-                element_id=element_id,
-                start_time=chapter.start_ms,
-                end_time=chapter.end_ms,
-                start_offset=0xFFFFFFFF,
-                end_offset=0xFFFFFFFF,
-                sub_frames=[TIT2(encoding=enc, text=[chapter.title])],
-            )
-        )
-    tag.save(str(path), v2_version=3)
-
-
-@functools.cache
-def _chapter_ordered_id3_class() -> type:
-    from mutagen.id3 import ID3
-    from mutagen.id3._tags import save_frame
-
-    class ChapterOrderedID3(ID3):  # type: ignore[misc]
-        """mutagen sorts frames by size, which scrambles CHAP frames; some players
-        read chapters in file order, so write CTOC and the CHAPs in insertion order."""
-
-        def _write(self, config: object) -> bytearray:
-            rank = {"CTOC": 1, "CHAP": 2, "APIC": 3}
-            frames = sorted(self.values(), key=lambda f: rank.get(f.FrameID, 0))  # stable
-            return bytearray().join(save_frame(f, config=config) for f in frames)
-
-    return ChapterOrderedID3
-
-
-def _ordered_id3() -> Any:
-    return _chapter_ordered_id3_class()()

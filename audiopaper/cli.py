@@ -83,7 +83,12 @@ def _parse_date(value: str | None) -> dt.date | None:
 @app.command()
 @reports_errors
 def build(
-    page: Annotated[Path, typer.Argument(help="The page: plain text from a PDF, or Markdown.")],
+    page: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The pages: PDF, plain text or Markdown files, folders or globs; one edition."
+        ),
+    ],
     out: OutOption = Path("output"),
     date: Annotated[str | None, typer.Option(help="Edition date, YYYY-MM-DD.")] = None,
     paper: Annotated[str | None, typer.Option(help="Paper name (album and feed title).")] = None,
@@ -110,7 +115,8 @@ def build(
     from audiopaper.progress import RichReporter
 
     options = BuildOptions(
-        input_path=page,
+        input_path=page[0],
+        more_inputs=tuple(page[1:]),
         out_dir=out,
         date=_parse_date(date),
         paper=paper,
@@ -142,7 +148,7 @@ def build(
 @app.command()
 @reports_errors
 def plan(
-    page: Annotated[Path, typer.Argument(help="The page to plan.")],
+    page: Annotated[list[Path], typer.Argument(help="The pages to plan (as for build).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     date: Annotated[str | None, typer.Option(help="Edition date, YYYY-MM-DD.")] = None,
     paper: Annotated[str | None, typer.Option(help="Paper name.")] = None,
@@ -155,9 +161,16 @@ def plan(
     from audiopaper.planview import plan_as_dict, print_plan
 
     options = BuildOptions(
-        input_path=page, date=_parse_date(date), paper=paper, voice=voice, out_dir=Path("output")
+        input_path=page[0],
+        more_inputs=tuple(page[1:]),
+        date=_parse_date(date),
+        paper=paper,
+        voice=voice,
+        out_dir=Path("output"),
     )
     the_plan = make_plan(options)
+    for note in the_plan.notes:
+        typer.echo(f"audiopaper: note: {note}", err=True)
     if as_json:
         json.dump(plan_as_dict(the_plan), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -255,6 +268,76 @@ def feed(
         paths = refresh_site(out, config)
     for path in paths:
         typer.echo(str(path))
+
+
+@app.command()
+@reports_errors
+def show(
+    out: OutOption = Path("output"),
+    title: Annotated[str | None, typer.Option(help="Podcast title.")] = None,
+    description: Annotated[str | None, typer.Option(help="Show description.")] = None,
+    author: Annotated[str | None, typer.Option(help="Author (itunes:author).")] = None,
+    owner_name: Annotated[str | None, typer.Option(help="Owner's name (itunes:owner).")] = None,
+    owner_email: Annotated[
+        str | None, typer.Option(help="Owner's e-mail: directories verify ownership by it.")
+    ] = None,
+    category: Annotated[str | None, typer.Option(help="Apple Podcasts category.")] = None,
+    subcategory: Annotated[str | None, typer.Option(help="Its subcategory.")] = None,
+    copyright: Annotated[str | None, typer.Option(help="Copyright line.")] = None,
+    explicit: Annotated[
+        bool | None, typer.Option("--explicit/--not-explicit", help="Explicit content.")
+    ] = None,
+    language: Annotated[str | None, typer.Option(help="Language tag, e.g. zh-cn.")] = None,
+    link: Annotated[str | None, typer.Option(help="The show's website.")] = None,
+    cover: Annotated[
+        str | None,
+        typer.Option(help="Show art: a square RGB PNG/JPEG of 1400-3000 px ('' = drawn)."),
+    ] = None,
+    publish_hour: Annotated[
+        int | None, typer.Option(help="Hour (Beijing time) an edition comes out, 0-23.")
+    ] = None,
+    spoken_disclosure: Annotated[
+        bool | None,
+        typer.Option(
+            "--spoken-disclosure/--no-spoken-disclosure",
+            help="Say in the opening that a synthetic voice reads (off if you disclose elsewhere).",
+        ),
+    ] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Show or set the podcast's settings (no options: print them)."""
+    from audiopaper.lock import build_lock
+    from audiopaper.publish import refresh_site
+    from audiopaper.publish.feed import FEED_NAME
+    from audiopaper.publish.show import load_config, show_lines, update_show
+
+    given = {
+        "title": title,
+        "description": description,
+        "author": author,
+        "owner_name": owner_name,
+        "owner_email": owner_email,
+        "category": category,
+        "subcategory": subcategory,
+        "copyright": copyright,
+        "explicit": explicit,
+        "language": language,
+        "link": link,
+        "cover": cover,
+        "publish_hour": publish_hour,
+        "spoken_disclosure": spoken_disclosure,
+    }
+    changes = {k: v for k, v in given.items() if v is not None}
+    if changes:
+        with build_lock(out):  # never change the settings under a running build
+            config = update_show(out, changes)
+            if (out / FEED_NAME).exists():
+                refresh_site(out, config)  # the feed says it at once
+    else:
+        config = load_config(out)
+    width = max(len(name) for name, _ in show_lines(config))
+    for name, value in show_lines(config):
+        typer.echo(f"{name.ljust(width)}  {value}")
 
 
 @app.command()

@@ -48,6 +48,8 @@ class Article:
     # True when the page printed no headline and the title was made from the body (or
     # the edition): it names the chapter but is not read aloud before the same words.
     title_is_derived: bool = False
+    page: int | None = None  # the page it was printed on (第3版), in a multi-page edition
+    page_name: str | None = None  # that page's section (要闻)
 
     def __post_init__(self) -> None:
         if not self.title.strip():

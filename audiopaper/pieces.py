@@ -343,7 +343,7 @@ def joined_duration(pieces: list[Piece]) -> float:
     return (frames * SAMPLES_PER_FRAME - pieces[0].delay - pieces[-1].padding) / MP3_RATE
 
 
-def join_pieces(pieces: list[Piece], out_path: Path) -> None:
+def join_mp3(pieces: list[Piece], out_path: Path) -> None:
     """Write the pieces' frames behind one Info frame for the whole file."""
     if not pieces:
         raise OutputError("an edition needs at least one piece of audio")

@@ -31,7 +31,7 @@ from audiopaper.pieces import (
     Piece,
     PieceCache,
     PieceEncoder,
-    join_pieces,
+    join_mp3,
     joined_duration,
     plan_pieces,
 )
@@ -90,6 +90,7 @@ class BuildOptions:
     jobs: int | None = None  # parallel synthesis requests; None = the engine's default
     base_url: str | None = None  # None: the folder's remembered one (or 127.0.0.1:8000)
     input_format: str = "auto"
+    more_inputs: tuple[Path, ...] = ()  # further pages, folders or globs: one edition
     today: Callable[[], dt.date] = dt.date.today
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
 
@@ -105,6 +106,7 @@ class Plan:
     segments: list[Segment]
     lexicon: Lexicon
     engines: dict[str, Engine] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # what reading the pages noticed (unmatched jumps…)
 
 
 @dataclass
@@ -126,30 +128,34 @@ def plan(options: BuildOptions) -> Plan:
     """Read, parse, normalize and segment; nothing is synthesized."""
     from audiopaper.lexicon import Lexicon
     from audiopaper.normalize import normalize
-    from audiopaper.parse import parse_page
-    from audiopaper.read import read_text
+    from audiopaper.pages import read_edition
 
-    text = read_text(options.input_path)
-    edition = parse_page(
-        text,
+    pages = read_edition(
+        (options.input_path, *options.more_inputs),
         fmt=options.input_format,
         paper=options.paper,
         date=options.date,
         today=options.today(),
-        source=options.input_path,
     )
+    edition = pages.edition
     profile = load_profile(options.voice)
     lexicon = Lexicon.load(options.lexicon)
     engines = {name: get_engine(name) for name in profile.engines()}
     max_chars = min(engine.info.max_chars for engine in engines.values())
-    segments = segment_script(
-        edition_script(edition), lambda t: normalize(lexicon.apply_say(t)), max_chars
-    )
+    script = edition_script(edition, _spoken_disclosure(options, profile))
+    segments = segment_script(script, lambda t: normalize(lexicon.apply_say(t)), max_chars)
     check_voices(profile, engines, online=False)
     for engine in engines.values():
         if engine.info.takes_pinyin:
             engine.set_pinyin_overrides(lexicon.pinyin_overrides())
-    return Plan(edition, profile, segments, lexicon, engines)
+    return Plan(edition, profile, segments, lexicon, engines, pages.notes)
+
+
+def _spoken_disclosure(options: BuildOptions, profile: VoiceProfile) -> str:
+    """The profile's disclosure, unless the show turned it off (it discloses elsewhere)."""
+    from audiopaper.publish.show import load_config
+
+    return profile.disclosure if load_config(options.out_dir).spoken_disclosure else ""
 
 
 def check_voices(profile: VoiceProfile, engines: dict[str, Engine], *, online: bool) -> None:
@@ -223,6 +229,8 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
         _remove_leftovers(options)
         reporter.stage("Reading and planning")
         the_plan = plan(options)
+        for note in the_plan.notes:
+            reporter.note(note)
         _warn_if_dated_today(options, the_plan.edition, reporter)
         jobs = synthesis_jobs(the_plan)
         folder = options.out_dir / the_plan.edition.edition_id
@@ -333,11 +341,12 @@ def _build_fresh(
     cues = assemble.cues_for(timeline)
     audio_path = folder / f"{edition.edition_id}.mp3"
     cover = cover_drawing.result()
-    _write_audio(edition, pieces, chapters, audio_path, cover)
+    notes = episode_notes(edition, the_plan.profile)
+    _write_audio(edition, pieces, chapters, audio_path, cover, notes)
     loudness = _loudness(pieces)
     reporter.stage("Publishing")
     files = [audio_path]
-    files += _publish(options, edition, audio_path, timeline.duration, chapters, cues, cover)
+    files += _publish(options, edition, audio_path, timeline.duration, chapters, cues, cover, notes)
     manifest = Manifest(
         fingerprint=stamp,
         duration_s=timeline.duration,
@@ -429,23 +438,26 @@ def _write_audio(
     chapters: list[Chapter],
     audio_path: Path,
     cover_png: bytes,
+    notes: str,
 ) -> None:
     """Join the encoded pieces, tag, and move the MP3 into place."""
     from audiopaper import assemble
+    from audiopaper.publish.show import episode_title
+    from audiopaper.tags import EditionTags, write_tags
 
     audio_path.parent.mkdir(parents=True, exist_ok=True)
     temp = assemble.temp_audio_path(audio_path)
     try:
-        join_pieces(pieces, temp)
-        tags = assemble.EditionTags(
-            title=edition.title,
+        join_mp3(pieces, temp)
+        tags = EditionTags(
+            title=episode_title(edition),
             album=edition.paper,
             artist=edition.paper,
             date=edition.date,
-            comment=_table_of_contents(edition),
+            comment=notes,
             cover_png=cover_png,
         )
-        assemble.write_tags(temp, tags, chapters)
+        write_tags(temp, tags, chapters)
         _fsync(temp)
         os.replace(temp, audio_path)
     finally:
@@ -473,14 +485,16 @@ def _publish(
     chapters: list[Chapter],
     cues: list[Cue],
     cover_png: bytes,
+    notes: str,
 ) -> list[Path]:
     """Chapters JSON, transcripts, cover, the registry row, then the feed and page."""
     from audiopaper.models import Episode
     from audiopaper.publish import description_text, publish_edition
+    from audiopaper.publish.show import episode_title
 
     episode = Episode(
         edition_id=edition.edition_id,
-        title=edition.title,
+        title=episode_title(edition),
         paper=edition.paper,
         date=edition.date,
         audio_path=audio_path,
@@ -488,7 +502,7 @@ def _publish(
         duration_s=duration,
         chapters=tuple(chapters),
         cues=tuple(cues),
-        description=description_text(chapters, intro=_table_of_contents(edition)),
+        description=description_text(chapters, intro=notes),
         built_at=options.now(),
     )
     config = feed_config(options.out_dir, options.base_url, edition.paper)
@@ -508,8 +522,12 @@ def feed_config(out_dir: Path, base_url: str | None, paper: str | None = None) -
     return config
 
 
-def _table_of_contents(edition: Edition) -> str:
-    return "\n".join(f"{n}. {a.title}" for n, a in enumerate(edition.articles, start=1))
+def episode_notes(edition: Edition, profile: VoiceProfile) -> str:
+    """The episode's notes (description and ID3 comment): which voice read it, then
+    the table of contents."""
+    contents = "\n".join(f"{n}. {a.title}" for n, a in enumerate(edition.articles, start=1))
+    credit = f"本期由{profile.credit()}朗读。"
+    return f"{credit}\n\n{contents}" if contents else credit
 
 
 def _fsync(path: Path) -> None:
@@ -521,9 +539,11 @@ def _fsync(path: Path) -> None:
 
 
 def _check_out_dir(options: BuildOptions) -> None:
+    from audiopaper.pages import expand_inputs
+
     out = options.out_dir.resolve()
-    source_dir = options.input_path.resolve().parent
-    if out == source_dir:
+    inputs = expand_inputs((options.input_path, *options.more_inputs))
+    if any(out == path.resolve().parent for path in inputs):
         raise InputError(
             f"the output folder {options.out_dir} is the input's own folder",
             hint="pick a separate folder with --out (the default is ./output)",

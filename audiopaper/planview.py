@@ -19,6 +19,7 @@ def plan_as_dict(the_plan: Plan) -> dict[str, Any]:
                 "subtitles": list(article.subtitles),
                 "byline": article.byline,
                 "captions": list(article.captions),
+                "page": article.page,  # the page it was printed on; null for a single page
                 "segments": [
                     {
                         "source_text": s.source_text,
@@ -51,6 +52,7 @@ def print_plan(the_plan: Plan) -> None:
     for index, article in enumerate(edition.articles):
         segments = [s for s in the_plan.segments if s.article_index == index]
         byline = f" — {escape(article.byline)}" if article.byline else ""
+        byline += f" [dim](第{article.page}版)[/]" if article.page is not None else ""
         branch = tree.add(
             f"[bold]{escape(article.title)}[/]{byline} [dim]({len(segments)} segments)[/]"
         )

@@ -18,7 +18,10 @@ DEFAULT_PAUSES = {
     Pause.PARAGRAPH: 0.7,
     Pause.ARTICLE: 1.6,
 }
-_TOP_KEYS = {"name", "description", "voice", "roles", "pauses"}
+# Said once in the opening (directories ask for AI-voice disclosure in the audio);
+# a profile's ``disclosure`` key words it its own way, ``""`` says nothing.
+DEFAULT_DISCLOSURE = "本节目由合成语音朗读。"
+_TOP_KEYS = {"name", "description", "disclosure", "voice", "roles", "pauses"}
 _VOICE_KEYS = {"engine", "name", "rate", "pitch", "volume"}
 _PAUSE_KEYS = {p.value for p in Pause}
 
@@ -31,9 +34,17 @@ class VoiceProfile:
     roles: dict[Role, Voice] = field(default_factory=dict)
     pauses: dict[Pause, float] = field(default_factory=lambda: dict(DEFAULT_PAUSES))
     path: Path | None = None
+    disclosure: str = DEFAULT_DISCLOSURE
 
     def voice_for(self, role: Role) -> Voice:
         return self.roles.get(role, self.voice)
+
+    def credit(self) -> str:
+        """Which synthetic voices read the edition, for its notes and tags:
+        ``合成语音 baker（offline 引擎，配置 offline）``."""
+        names = list(dict.fromkeys(v.name for v in (self.voice, *self.roles.values())))
+        engines = "、".join(self.engines())
+        return f"合成语音 {'、'.join(names)}（{engines} 引擎，配置 {self.name}）"
 
     def engines(self) -> list[str]:
         return sorted({self.voice.engine, *(v.engine for v in self.roles.values())})
@@ -121,6 +132,7 @@ def _build(path: Path, data: dict[str, object]) -> VoiceProfile:
         roles=roles,
         pauses=pauses,
         path=path,
+        disclosure=_text(path, "disclosure", data.get("disclosure", DEFAULT_DISCLOSURE)),
     )
 
 
@@ -143,6 +155,12 @@ def _voice(path: Path, where: str, table: dict[str, object], base: Voice | None)
             path, f"{where}.volume", table.get("volume", base.volume if base else 1.0), 0.0, 4.0
         ),
     )
+
+
+def _text(path: Path, key: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{key} in {path} must be a string, not {value!r}")
+    return " ".join(value.split())
 
 
 def _table(path: Path, data: dict[str, object], key: str) -> dict[str, object]:

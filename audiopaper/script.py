@@ -24,24 +24,60 @@ class Line:
     pause_after: Pause
 
 
-def edition_script(edition: Edition) -> list[Line]:
-    lines = _opening(edition)
+def edition_script(edition: Edition, disclosure: str = "") -> list[Line]:
+    """The edition's lines; ``disclosure`` (that a synthetic voice reads) is said once,
+    right after the greeting, unless it is empty."""
+    lines = _opening(edition, disclosure)
     for index in range(len(edition.articles)):
         lines.extend(_article_lines(edition, index))
     lines.append(_closing(edition))
     return lines
 
 
-def _opening(edition: Edition) -> list[Line]:
+def _opening(edition: Edition, disclosure: str) -> list[Line]:
     date = edition.date
     count = len(edition.articles)
-    titles = "；".join(article.title for article in edition.articles)
     greeting = f"这里是{edition.paper}，{date.year}年{date.month}月{date.day}日。"
-    contents = f"本期共有{count}篇报道：{titles}。"
+    greeting += disclosure.strip()
+    by_page = contents_by_page(edition)
+    if by_page:
+        contents = f"本期共有{count}篇报道。{by_page}"
+    else:
+        titles = "；".join(article.title for article in edition.articles)
+        contents = f"本期共有{count}篇报道：{titles}。"
     return [
         Line(greeting, Role.INTRO, None, 0, Pause.PARAGRAPH),
         Line(contents, Role.INTRO, None, 1, Pause.ARTICLE),
     ]
+
+
+def contents_by_page(edition: Edition) -> str:
+    """`第一版 要闻：A；B。第三版 经济：C。` when the articles come from several pages."""
+    pages = [article.page for article in edition.articles]
+    if len({page for page in pages if page is not None}) < 2:
+        return ""
+    groups: list[tuple[int | None, str | None, list[str]]] = []
+    for article in edition.articles:
+        if not groups or groups[-1][0] != article.page:
+            groups.append((article.page, article.page_name, []))
+        groups[-1][2].append(article.title)
+    parts = []
+    for page, name, titles in groups:
+        label = f"第{chinese_number(page)}版" if page is not None else "其他版面"
+        label += f" {name}" if name else ""
+        parts.append(f"{label}：{'；'.join(titles)}。")
+    return "".join(parts)
+
+
+def chinese_number(value: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 24 → 二十四, 100 and more as digits are read."""
+    digits = "零一二三四五六七八九"
+    if value < 10:
+        return digits[value]
+    if value < 100:
+        tens, ones = divmod(value, 10)
+        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+    return "".join(digits[int(d)] for d in str(value))
 
 
 def _article_lines(edition: Edition, index: int) -> list[Line]:

@@ -88,10 +88,13 @@ def _program_stamp() -> str:
 
 
 def _saved_feed_settings(out_dir: Path) -> object:
-    from audiopaper.publish.registry import load_settings
+    """Every show setting the folder remembers (title, address, cover, disclosure…)."""
+    from dataclasses import asdict
+
+    from audiopaper.publish import saved_config
 
     try:
-        return load_settings(out_dir, "feed")
+        return asdict(saved_config(out_dir))
     except Exception:  # an unreadable registry: the ordinary path repairs it
         return "unreadable"
 
@@ -135,24 +138,32 @@ def recall(out_dir: Path, digest: str | None) -> Recalled | None:
 
 def damaged_site_files(out_dir: Path, edition_id: str) -> list[str]:
     """Which of the folder-wide ``feed.xml`` (listing this edition), ``index.html`` and
-    ``cover.png`` are missing or cut short. (They change with every edition of the
-    folder, so they are checked for shape, not against a digest.)"""
+    channel cover (the picture the feed names) are missing or cut short. (They change with
+    every edition of the folder, so they are checked for shape, not against a digest.)"""
     import xml.etree.ElementTree as ET
 
     damaged = []
+    cover = ""  # unknown without a feed, which is then written again with its cover
     try:
         feed = ET.parse(out_dir / "feed.xml").getroot()
         urls = [e.get("url") or "" for e in feed.iter("enclosure")]
         if feed.tag != "rss" or not any(u.endswith(f"/{edition_id}.mp3") for u in urls):
             damaged.append("feed.xml")
+        cover = (feed.findtext("channel/image/url") or "").rsplit("/", 1)[-1]
     except (OSError, ET.ParseError):
         damaged.append("feed.xml")
     if not _read(out_dir / "index.html").rstrip().lower().endswith(b"</html>"):
         damaged.append("index.html")
-    cover = _read(out_dir / "cover.png")
-    if not (cover.startswith(b"\x89PNG\r\n\x1a\n") and cover.endswith(_PNG_END)):
-        damaged.append("cover.png")
+    if cover and not _whole_picture(_read(out_dir / cover)):
+        damaged.append(cover)
     return damaged
+
+
+def _whole_picture(data: bytes) -> bool:
+    """A PNG or JPEG that ends where its format says it ends (not cut short)."""
+    png = data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(_PNG_END)
+    jpeg = data.startswith(b"\xff\xd8") and data.rstrip(b"\x00").endswith(b"\xff\xd9")
+    return png or jpeg
 
 
 def _read(path: Path) -> bytes:

@@ -21,6 +21,7 @@ from audiopaper.profiles import load_profile
 from audiopaper.script import OPENING_CHAPTER_TITLE, edition_script
 from audiopaper.segment import segment_script
 from audiopaper.synthesize import PCM_RATE, plan_jobs, synthesize_all
+from audiopaper.tags import EditionTags, write_tags
 
 EDITION = Edition(
     "江城晚报",
@@ -58,11 +59,11 @@ def build_edition(
     chapters = assemble.chapters_for(
         timeline, OPENING_CHAPTER_TITLE, [a.title for a in edition.articles]
     )
-    pieces.join_pieces(encoded, path)
-    tags = assemble.EditionTags(
+    pieces.join_mp3(encoded, path)
+    tags = EditionTags(
         edition.title, edition.paper, edition.paper, edition.date, "目录：三篇", b"\x89PNG fake"
     )
-    assemble.write_tags(path, tags, chapters)
+    write_tags(path, tags, chapters)
     return path, chapters, timeline, encoded
 
 

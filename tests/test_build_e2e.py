@@ -73,12 +73,13 @@ def test_files_are_where_the_readme_says(built: tuple[Path, Path, str]) -> None:
         "chapters.json",
         "transcript.vtt",
         "transcript.srt",
-        "cover.png",
         "edition.json",
     ):
         assert (folder / name).is_file(), name
+    assert len(list(folder.glob("cover-" + "[0-9a-f]" * 12 + ".png"))) == 1
     for name in ("feed.xml", "index.html", "episodes.sqlite"):
         assert (out / name).is_file(), name
+    assert len(list(out.glob("cover-" + "[0-9a-f]" * 12 + ".png"))) == 1
     assert not [p for p in out.rglob(".tmp-*")]
 
 
@@ -110,14 +111,29 @@ def test_ffmpeg_reads_one_chapter_per_article_plus_the_opening(
 def test_mutagen_reads_the_tags(built: tuple[Path, Path, str]) -> None:
     _, out, _ = built
     tags = ID3(str(out / EDITION_ID / f"{EDITION_ID}.mp3"))
-    assert str(tags["TIT2"]) == "江城晚报 2024年5月6日"
+    assert str(tags["TIT2"]) == "5月6日｜新区开工五个重点项目"
     assert str(tags["TALB"]) == "江城晚报"
-    assert str(tags["TDRC"]) == EDITION_ID
+    assert str(tags["TDRC"]) == EDITION_ID  # read from v2.3 TYER + TDAT
     assert str(tags["TPE1"]) == "江城晚报"
     assert len(tags.getall("CHAP")) == 4
     (cover,) = tags.getall("APIC")
     assert cover.mime == "image/png" and cover.data.startswith(b"\x89PNG")
-    assert cover.data == (out / EDITION_ID / "cover.png").read_bytes()
+    (cover_file,) = (out / EDITION_ID).glob("cover-*.png")
+    assert cover.data == cover_file.read_bytes()
+    (comment,) = tags.getall("COMM")
+    assert comment.text[0].startswith("本期由合成语音 baker（offline 引擎，配置 offline）朗读。")
+
+
+def test_eyed3_reads_the_v23_date_and_the_voice_credit(built: tuple[Path, Path, str]) -> None:
+    import eyed3
+
+    _, out, _ = built
+    audio = eyed3.load(str(out / EDITION_ID / f"{EDITION_ID}.mp3"))
+    assert audio is not None and audio.tag is not None
+    assert audio.tag.version == (2, 3, 0)
+    best = audio.tag.getBestDate()  # eyeD3 0.9 keeps only the year of a day before the 10th
+    assert best is not None and best.year == 2024
+    assert "合成语音 baker" in audio.tag.comments[0].text
 
 
 def test_feed_reads_in_feedparser_and_podcastparser(built: tuple[Path, Path, str]) -> None:
@@ -126,6 +142,8 @@ def test_feed_reads_in_feedparser_and_podcastparser(built: tuple[Path, Path, str
     parsed = feedparser.parse(feed_bytes)
     assert parsed.bozo == 0, parsed.get("bozo_exception")
     (entry,) = parsed.entries
+    assert entry.title == "5月6日｜新区开工五个重点项目"
+    assert "本期由合成语音 baker（offline 引擎，配置 offline）朗读。" in entry.summary
     enclosure = entry.enclosures[0]
     mp3 = out / EDITION_ID / f"{EDITION_ID}.mp3"
     assert int(enclosure.length) == mp3.stat().st_size
@@ -145,6 +163,7 @@ def test_transcript_follows_the_source_text(built: tuple[Path, Path, str]) -> No
     vtt = (out / EDITION_ID / "transcript.vtt").read_text(encoding="utf-8")
     assert vtt.startswith("WEBVTT")
     assert "总投资约12.6亿元" in vtt  # as printed, not as spoken
+    assert vtt.count("本节目由离线合成语音朗读。") == 1  # the disclosure, once, in the opening
     assert "一千一百九十二" not in vtt
 
 

@@ -1,16 +1,20 @@
 """Publish: a finished edition → chapters JSON, transcripts, cover, registry row, and the
 folder-wide feed and web page.
 
-Layout of the output folder (every name ASCII)::
+Layout of the output folder (every name ASCII; ``<hash>`` is 12 hex digits of the
+picture's content hash, so a new picture gets a new URL)::
 
-    feed.xml  index.html  cover.png  episodes.sqlite
-    <edition-id>/<edition-id>.mp3  chapters.json  transcript.vtt  transcript.srt  cover.png
+    feed.xml  index.html  cover-<hash>.png (or show-cover-<hash>.png|jpg)
+    episodes.sqlite
+    <edition-id>/<edition-id>.mp3  chapters.json  transcript.vtt  transcript.srt
+    <edition-id>/cover-<hash>.png
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, fields, replace
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from audiopaper.errors import PublishError
@@ -24,10 +28,16 @@ from audiopaper.publish.registry import (
     Removal,
     edition_folder,
     list_episodes,
-    load_settings,
     remove,
-    save_settings,
     upsert,
+)
+from audiopaper.publish.show import (
+    hashed_name,
+    is_own_cover,
+    load_config,
+    publication_time,
+    remember_published,
+    with_identity,
 )
 from audiopaper.publish.transcript import write_transcripts
 from audiopaper.publish.webpage import write_index
@@ -45,7 +55,8 @@ __all__ = [
     "saved_config",
 ]
 
-_FEED_SETTINGS = "feed"
+# Pictures this program writes: drawn covers and a producer's art, content-hashed.
+_HASHED_COVER = re.compile(r"(?:show-)?cover-[0-9a-f]{12}\.(?:png|jpg)")
 
 
 def publish_edition(
@@ -61,8 +72,7 @@ def publish_edition(
     Returns the files written. ``config`` defaults to the one the folder was last
     published with (see :func:`saved_config`); ``cover_png`` is the cover already drawn
     for the MP3's tags, so it is not drawn twice."""
-    from audiopaper.fsutil import atomic_write_bytes
-    from audiopaper.publish.cover import write_edition_cover  # Pillow: only when drawing
+    from audiopaper.publish.cover import edition_cover  # Pillow: only when drawing
 
     config = config or saved_config(out_dir)
     episode = _with_real_size(episode)
@@ -77,34 +87,67 @@ def publish_edition(
         ),
         *write_transcripts(folder, episode.cues),
     ]
-    cover = folder / COVER_NAME
     if cover_png is None:
-        files.append(write_edition_cover(cover, episode.paper, episode.date, episode.edition_id))
-    else:
-        atomic_write_bytes(cover, cover_png)
-        files.append(cover)
-    upsert(out_dir, episode)  # only now: the edition's files are complete
-    return files + refresh_site(out_dir, config, now=now)
+        cover_png = edition_cover(episode.paper, episode.date, episode.edition_id)
+    cover = _write_picture(folder, hashed_name("cover", cover_png, "png"), cover_png)
+    files.append(cover)
+    published = publication_time(episode.date, config.publish_hour, episode.built_at)
+    # only now: the edition's files are complete
+    upsert(out_dir, episode, pub_date=published, cover_name=cover.name)
+    files += refresh_site(out_dir, config, now=now)
+    _drop_pictures(folder, keep=cover.name, legacy=True)  # nothing links to them now
+    return files
 
 
 def refresh_site(
     out_dir: Path, config: FeedConfig | None = None, *, now: dt.datetime | None = None
 ) -> list[Path]:
     """Rewrite the channel cover, ``feed.xml`` and ``index.html`` from the registry.
-    A ``config`` given is remembered for later rebuilds; none means the remembered one."""
-    from audiopaper.publish.cover import write_channel_cover  # Pillow: only when drawing
-
-    if config is None:
-        config = saved_config(out_dir)
-    else:
-        save_settings(out_dir, _FEED_SETTINGS, asdict(config))
+    A ``config`` given is remembered for later rebuilds; none means the remembered one.
+    The show keeps the guid of its first build; a new address is recorded as a move."""
+    config = with_identity(out_dir, config or saved_config(out_dir))
+    remember_published(out_dir, config)
     now = now or dt.datetime.now(dt.UTC)
+    cover = _channel_cover(Path(out_dir), config)
+    config = replace(config, cover_file=cover.name)
     records = list_episodes(out_dir)
-    return [
-        write_channel_cover(Path(out_dir) / COVER_NAME, config.title),
+    files = [
+        cover,
         write_feed(out_dir, records, config, now),
         write_index(out_dir, records, config),
     ]
+    _drop_pictures(Path(out_dir), keep=cover.name)  # only once the feed names the new one
+    return files
+
+
+def _channel_cover(out_dir: Path, config: FeedConfig) -> Path:
+    """The producer's image when one is set (and still there), else one drawn from the
+    title."""
+    from audiopaper.publish.cover import channel_cover  # Pillow: only when drawing
+
+    if config.cover and is_own_cover(config.cover) and (out_dir / config.cover).is_file():
+        return out_dir / config.cover
+    png = channel_cover(config.title)
+    return _write_picture(out_dir, hashed_name("cover", png, "png"), png)
+
+
+def _write_picture(folder: Path, name: str, data: bytes) -> Path:
+    """Write a content-hashed picture, unless that very file is there."""
+    from audiopaper.fsutil import atomic_write_bytes
+
+    path = folder / name
+    if not (path.is_file() and path.read_bytes() == data):
+        atomic_write_bytes(path, data)
+    return path
+
+
+def _drop_pictures(folder: Path, keep: str, *, legacy: bool = False) -> None:
+    """Delete the covers this program wrote before under other names (content-hashed
+    ones; with ``legacy``, in an edition's own folder, the old fixed ``cover.png``)."""
+    for old in folder.glob("*cover*"):
+        ours = _HASHED_COVER.fullmatch(old.name) or (legacy and old.name == COVER_NAME)
+        if ours and old.name != keep and old.is_file() and not old.is_symlink():
+            old.unlink(missing_ok=True)
 
 
 def remove_edition(
@@ -123,10 +166,8 @@ def remove_edition(
 
 
 def saved_config(out_dir: Path) -> FeedConfig:
-    """The feed settings the folder was last published with, or the defaults."""
-    saved = load_settings(out_dir, _FEED_SETTINGS) or {}
-    known = {f.name for f in fields(FeedConfig)}
-    return FeedConfig(**{k: v for k, v in saved.items() if k in known})  # type: ignore[arg-type]
+    """The show settings the folder was last published with, or the defaults."""
+    return load_config(out_dir)
 
 
 def _with_real_size(episode: Episode) -> Episode:

@@ -1,12 +1,15 @@
 """Cover images: a square PNG per edition (paper name and date) and one for the channel.
 
-Chinese needs a CJK font; one is looked for at run time. Without one the cover shows
-the date and the paper's name in pinyin in Pillow's own font: a build never fails for
-lack of a font. The same inputs on the same machine give the same bytes.
+Chinese is drawn in Noto Sans CJK SC, which installs with the project (the
+``manimgx-fonts-cjk`` package, SIL Open Font License 1.1), so covers look the same on
+every machine. Should that font be missing, a system CJK font is looked for; without
+any, the cover shows the date and the paper's name in pinyin in Pillow's own font: a
+build never fails for lack of a font. The same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import glob
@@ -40,6 +43,9 @@ _FONT_GLOBS = (
     "C:/Windows/Fonts/simhei.ttf",
 )
 
+PACKAGED_FONT = "NotoSansCJK-VF.otf.ttc"
+WEIGHT = b"Bold"  # in a variable font (the packaged one starts at Thin)
+
 AnyFont = ImageFont.FreeTypeFont | ImageFont.ImageFont | ImageFont.TransposedFont
 FontChoice = Path | None | Literal["auto"]
 
@@ -54,11 +60,20 @@ class _Line:
 
 @functools.cache
 def find_cjk_font() -> Path | None:
-    """A font file with Chinese glyphs, or None: fontconfig first, then common paths."""
-    for candidate in (*_fontconfig_fonts(), *_known_fonts()):
+    """A font file with Chinese glyphs, or None: the packaged Noto Sans CJK first,
+    then fontconfig, then common paths."""
+    for candidate in (*_packaged_font(), *_fontconfig_fonts(), *_known_fonts()):
         if candidate.is_file():
             return candidate
     return None
+
+
+def _packaged_font() -> list[Path]:
+    try:
+        import manimgx_fonts_cjk
+    except ImportError:
+        return []
+    return [Path(manimgx_fonts_cjk.__file__).parent / PACKAGED_FONT]
 
 
 def _fontconfig_fonts() -> list[Path]:
@@ -82,7 +97,11 @@ def _known_fonts() -> list[Path]:
 def _load(font_path: Path | None, size: int) -> AnyFont:
     if font_path is None:
         return ImageFont.load_default(size=size)
-    return ImageFont.truetype(str(font_path), size, index=_simplified_face(font_path))
+    face = ImageFont.truetype(str(font_path), size, index=_simplified_face(font_path))
+    with contextlib.suppress(OSError, ValueError):  # not a variable font
+        if WEIGHT in face.get_variation_names():
+            face.set_variation_by_name(WEIGHT)
+    return face
 
 
 @functools.cache

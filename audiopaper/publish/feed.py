@@ -20,6 +20,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from audiopaper.errors import ConfigError
 from audiopaper.fsutil import atomic_write_bytes
 from audiopaper.models import Chapter
+from audiopaper.publish.categories import check_show_fields
 from audiopaper.publish.chapters import JSON_CHAPTERS_TYPE, description_text
 from audiopaper.publish.registry import CHINA_TIME, COVER_NAME, EpisodeRecord
 from audiopaper.publish.transcript import vtt_timestamp
@@ -48,7 +49,8 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udf
 
 @dataclass(frozen=True)
 class FeedConfig:
-    """What the feed says about the podcast as a whole, and where it is served from."""
+    """What the feed says about the podcast as a whole (the show settings, see
+    :mod:`audiopaper.publish.show`), and where it is served from."""
 
     base_url: str = DEFAULT_BASE_URL
     title: str = "有声报纸"
@@ -59,7 +61,18 @@ class FeedConfig:
     language: str = "zh-cn"
     category: str = "News"
     subcategory: str | None = "Daily News"
+    copyright: str | None = None
+    explicit: bool = False
+    link: str | None = None  # the show's website; the folder's address when unset
+    cover: str | None = None  # a producer's image in the output folder (else one is drawn)
+    cover_file: str = COVER_NAME  # the channel art published: ``cover`` or the drawn one
+    publish_hour: int = 6  # Beijing time an edition comes out on its date
+    spoken_disclosure: bool = True  # the opening says a synthetic voice reads
     generator: str = "audiopaper"
+    # Identity, kept by the output folder: fixed at the first build, and the feed
+    # addresses used before this one (a moved feed names its new address).
+    podcast_guid: str | None = None
+    previous_feed_urls: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
@@ -70,6 +83,8 @@ class FeedConfig:
             )
         if not self.base_url.endswith("/"):
             object.__setattr__(self, "base_url", self.base_url + "/")
+        object.__setattr__(self, "previous_feed_urls", tuple(self.previous_feed_urls))
+        check_show_fields(self)
 
     def url(self, name: str) -> str:
         """The absolute URL of a file in the output folder."""
@@ -78,6 +93,16 @@ class FeedConfig:
     @property
     def feed_url(self) -> str:
         return self.url(FEED_NAME)
+
+    @property
+    def cover_url(self) -> str:
+        return self.url(self.cover_file)
+
+    @property
+    def guid(self) -> str:
+        """The show's ``podcast:guid``: the one fixed at its first build, or the one its
+        current address gives."""
+        return self.podcast_guid or podcast_guid(self.feed_url)
 
 
 def podcast_guid(feed_url: str) -> str:
@@ -139,35 +164,44 @@ def _qualified(tag: str) -> str:
 def _channel(rss: ET.Element, config: FeedConfig, now: dt.datetime) -> ET.Element:
     channel = _sub(rss, "channel")
     _sub(channel, "title", config.title)
-    _sub(channel, "link", config.base_url)
+    _sub(channel, "link", config.link or config.base_url)
     _sub(channel, "description", config.description)
     _sub(channel, "language", config.language)
+    if config.copyright:
+        _sub(channel, "copyright", config.copyright)
     _sub(channel, "atom:link", href=config.feed_url, rel="self", type="application/rss+xml")
     _sub(channel, "generator", config.generator)
     _sub(channel, "lastBuildDate", rfc2822(now))
     image = _sub(channel, "image")
-    _sub(image, "url", config.url(COVER_NAME))
+    _sub(image, "url", config.cover_url)
     _sub(image, "title", config.title)
-    _sub(image, "link", config.base_url)
+    _sub(image, "link", config.link or config.base_url)
     _itunes_channel(channel, config)
-    _sub(channel, "podcast:guid", podcast_guid(config.feed_url))
+    _sub(channel, "podcast:guid", config.guid)
     locked = {"owner": config.owner_email} if config.owner_email else {}
     _sub(channel, "podcast:locked", "no", **locked)
     return channel
 
 
 def _itunes_channel(channel: ET.Element, config: FeedConfig) -> None:
+    if config.previous_feed_urls:
+        # The feed moved: apps that still poll an old address find the new one here.
+        _sub(channel, "itunes:new-feed-url", config.feed_url)
     _sub(channel, "itunes:author", config.author)
-    _sub(channel, "itunes:image", href=config.url(COVER_NAME))
+    _sub(channel, "itunes:image", href=config.cover_url)
     category = _sub(channel, "itunes:category", text=config.category)
     if config.subcategory:
         _sub(category, "itunes:category", text=config.subcategory)
-    _sub(channel, "itunes:explicit", "false")
+    _sub(channel, "itunes:explicit", _yes_no(config.explicit))
     _sub(channel, "itunes:type", "episodic")
     if config.owner_email:
         owner = _sub(channel, "itunes:owner")
         _sub(owner, "itunes:name", config.owner_name or config.author)
         _sub(owner, "itunes:email", config.owner_email)
+
+
+def _yes_no(flag: bool) -> str:
+    return "true" if flag else "false"
 
 
 def _item(channel: ET.Element, record: EpisodeRecord, config: FeedConfig) -> None:
@@ -189,7 +223,7 @@ def _item(channel: ET.Element, record: EpisodeRecord, config: FeedConfig) -> Non
     _sub(item, "itunes:duration", str(round(record.duration_s)))
     _sub(item, "itunes:image", href=config.url(record.cover_file))
     _sub(item, "itunes:episodeType", "full")
-    _sub(item, "itunes:explicit", "false")
+    _sub(item, "itunes:explicit", _yes_no(config.explicit))
     _sub(item, "podcast:chapters", url=config.url(record.chapters_file), type=JSON_CHAPTERS_TYPE)
     # Apps that keep only one transcript tend to keep the last: WebVTT, which has timing.
     _sub(item, "podcast:transcript", url=config.url(record.srt_file), type="application/x-subrip")

@@ -124,7 +124,12 @@ def edition_folder(out_dir: Path, edition_id: str) -> Path:
     return Path(out_dir) / check_edition_id(edition_id)
 
 
-def record_for(out_dir: Path, episode: Episode) -> EpisodeRecord:
+def record_for(
+    out_dir: Path,
+    episode: Episode,
+    pub_date: dt.datetime | None = None,
+    cover_name: str = COVER_NAME,
+) -> EpisodeRecord:
     """The row an episode becomes (guid and publication time derived, not stored yet)."""
     edition_id = check_edition_id(episode.edition_id)
     return EpisodeRecord(
@@ -139,20 +144,30 @@ def record_for(out_dir: Path, episode: Episode) -> EpisodeRecord:
         cues=tuple(episode.cues),
         description=episode.description,
         guid=episode_guid(episode.paper, edition_id),
-        pub_date=publication_time(episode.date),
+        pub_date=pub_date or publication_time(episode.date),
         built_at=_aware(episode.built_at),
-        cover_file=f"{edition_id}/{COVER_NAME}",
+        cover_file=f"{edition_id}/{cover_name}",
     )
 
 
-def upsert(out_dir: Path, episode: Episode) -> EpisodeRecord:
-    """Add the edition, or replace its row if it was built before (keeping its guid)."""
-    record = record_for(out_dir, episode)
+def upsert(
+    out_dir: Path,
+    episode: Episode,
+    *,
+    pub_date: dt.datetime | None = None,
+    cover_name: str = COVER_NAME,
+) -> EpisodeRecord:
+    """Add the edition, or replace its row if it was built before (keeping its guid,
+    and its publication time when that was earlier: a rebuild never re-dates it)."""
+    record = record_for(out_dir, episode, pub_date, cover_name)
     with _connect(out_dir) as db, db:
-        row = db.execute("SELECT guid FROM episodes WHERE edition_id = ?", (record.edition_id,))
+        row = db.execute(
+            "SELECT guid, pub_date FROM episodes WHERE edition_id = ?", (record.edition_id,)
+        )
         existing = row.fetchone()
         if existing is not None:
-            record = replace(record, guid=str(existing[0]))
+            first = min(record.pub_date, dt.datetime.fromisoformat(str(existing[1])))
+            record = replace(record, guid=str(existing[0]), pub_date=first)
         db.execute(
             f"INSERT OR REPLACE INTO episodes ({_COLUMNS}) VALUES ({', '.join('?' * 14)})",
             _to_row(record),

@@ -14,13 +14,28 @@ from pathlib import Path
 from audiopaper.fsutil import atomic_write_text
 from audiopaper.models import Cue
 
-MAX_LINE = 65
+# Chinese subtitle practice: about 16 to 20 characters a line, at most two lines a cue.
+MAX_LINE = 20
 MAX_LINES = 2
 
 # A clause ends after one of these (the mark stays with the clause before it).
-_CLAUSE_END = re.compile(r"(?<=[，、；：。！？…,;:!?])")
+# A Latin comma or colon between digits (3,456 or 10:30) ends no clause.
+_CLAUSE_END = re.compile(r"(?<=[，、；：。！？…;!?])|(?<=[,:])(?!\d)")
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACES = re.compile(r"\s+")
+
+
+def join_pieces(left: str, right: str) -> str:
+    """Join two pieces of one sentence (segments are stripped where they were cut):
+    Latin words on either side of the cut get their space back (``budget on``, not
+    ``budgeton``); Chinese joins without one."""
+    if left and right and _latin_end(left[-1]) and right[0].isascii() and right[0].isalnum():
+        return f"{left} {right}"
+    return left + right
+
+
+def _latin_end(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char in ",;:!?.)%'\"")
 
 
 def clean_text(text: str) -> str:
@@ -135,11 +150,17 @@ def render_vtt(cues: Iterable[Cue]) -> str:
     return "\n".join(blocks)
 
 
+def neutralise_srt(text: str) -> str:
+    """SRT has no escaping, and readers take any line with ``-->`` for a timing line
+    (a new cue): a text arrow becomes →, which reads the same."""
+    return text.replace("-->", "→")
+
+
 def render_srt(cues: Iterable[Cue]) -> str:
     blocks = []
     for number, cue in enumerate(layout_cues(cues), start=1):
         timing = f"{srt_timestamp(cue.start_ms)} --> {srt_timestamp(cue.end_ms)}"
-        blocks.append(f"{number}\n{timing}\n{cue.text}\n")
+        blocks.append(f"{number}\n{timing}\n{neutralise_srt(cue.text)}\n")
     return "\n".join(blocks)
 
 

@@ -18,6 +18,19 @@ from audiopaper.publish.registry import EpisodeRecord
 from audiopaper.publish.transcript import clean_text
 
 INDEX_NAME = "index.html"
+# A newspaper page on the masthead red of the covers: shapes only, so it draws the same
+# without any font. Inline, like the CSS and JS: the page needs no other file and no
+# server setting (an .svg served as octet-stream would show no icon).
+FAVICON_SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">
+<rect width="64" height="64" rx="12" fill="#9e1b1b"/>
+<rect x="14" y="12" width="36" height="40" rx="3" fill="#fff8ec"/>
+<rect x="19" y="18" width="26" height="6" fill="#9e1b1b"/>
+<rect x="19" y="29" width="12" height="3" fill="#9e1b1b"/>
+<rect x="19" y="35" width="12" height="3" fill="#9e1b1b"/>
+<rect x="19" y="41" width="12" height="3" fill="#9e1b1b"/>
+<path d="M35 29h10v15H35z" fill="#ecbeaa"/>
+</svg>
+"""
 INLINE_TRANSCRIPTS = 30  # older editions link to their transcript instead
 
 SHORTCUTS = (
@@ -31,7 +44,7 @@ SHORTCUTS = (
 def render_index(records: Sequence[EpisodeRecord], config: FeedConfig) -> str:
     ordered = sorted(records, key=lambda r: (r.date, r.edition_id), reverse=True)
     sections = [
-        _edition(record, inline_transcript=n < INLINE_TRANSCRIPTS, first=n == 0)
+        _edition(record, config, inline_transcript=n < INLINE_TRANSCRIPTS, first=n == 0)
         for n, record in enumerate(ordered)
     ]
     body = "\n".join(sections) or "<p>还没有节目。</p>"
@@ -42,7 +55,8 @@ def render_index(records: Sequence[EpisodeRecord], config: FeedConfig) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<link rel="alternate" type="application/rss+xml" title="{title}" href="{FEED_NAME}">
+<link rel="alternate" type="application/rss+xml" title="{_attr(config.title)}" href="{FEED_NAME}">
+<link rel="icon" type="image/svg+xml" href="{_favicon_href()}">
 <style>
 {_static("page.css")}</style>
 </head>
@@ -74,18 +88,26 @@ def write_index(out_dir: Path, records: Sequence[EpisodeRecord], config: FeedCon
     return path
 
 
-def _edition(record: EpisodeRecord, *, inline_transcript: bool, first: bool) -> str:
+def _edition(
+    record: EpisodeRecord, config: FeedConfig, *, inline_transcript: bool, first: bool
+) -> str:
     anchor = _attr(record.edition_id)
     title = _text(record.title)
     audio = _href(record.audio_file)
     transcript = (
         _transcript(record.cues, record.title, first) if inline_transcript and record.cues else ""
     )
-    return f"""<section class="edition" id="{anchor}" data-edition aria-labelledby="t-{anchor}">
+    player_data = (
+        f'data-title="{_attr(record.title)}" data-show="{_attr(config.title)}" '
+        f'data-artwork="{_href(record.cover_file)}"'
+    )
+    return f"""<section class="edition" id="{anchor}" data-edition {player_data}
+aria-labelledby="t-{anchor}">
 <h2 id="t-{anchor}">{title}</h2>
 <p class="meta"><time datetime="{record.date.isoformat()}">{_text(_date(record))}</time>
 · 时长 {timestamp(round(record.duration_s * 1000))}</p>
-<audio controls preload="metadata" src="{audio}" aria-label="播放：{_attr(record.title)}">
+<audio controls preload="metadata" src="{audio}" aria-label="播放：{_attr(record.title)}"
+aria-keyshortcuts="{_KEY_LIST}">
 <track kind="captions" src="{_href(record.vtt_file)}" srclang="zh" label="中文文字稿">
 <a href="{audio}">下载 MP3</a>
 </audio>
@@ -102,7 +124,8 @@ def _chapters(chapters: Sequence[Chapter], title: str) -> str:
     if not chapters:
         return ""
     items = "\n".join(
-        f'<li><button type="button" data-start="{c.start_ms / 1000:.3f}">'
+        f'<li><button type="button" data-start="{c.start_ms / 1000:.3f}" '
+        f'data-title="{_attr(c.title)}">'
         f'<span class="ts">{timestamp(c.start_ms)}</span>'
         f"<span>{_text(c.title)}</span></button></li>"
         for c in sorted(chapters, key=lambda c: c.start_ms)
@@ -138,11 +161,15 @@ def _shortcuts() -> str:
     return f"""<section aria-labelledby="keys-title">
 <h2 id="keys-title">键盘操作</h2>
 <p>用 <kbd>Tab</kbd> 移到章节按钮，按 <kbd>Enter</kbd> 或空格跳到该章。
-焦点不在按钮上时：</p>
+下列单键快捷键只在焦点位于某期节目的播放器（播放控件、章节按钮或文字稿）上时有效，
+在页面其他地方按键不会影响播放：</p>
 <dl class="keys">
 {rows}
 </dl>
 </section>"""
+
+
+_KEY_LIST = " ".join({"空格": "Space"}.get(k, k) for keys, _ in SHORTCUTS for k in keys)
 
 
 def _date(record: EpisodeRecord) -> str:
@@ -160,6 +187,11 @@ def _attr(text: str) -> str:
 
 def _href(name: str) -> str:
     return escape(quote(name), quote=True)
+
+
+def _favicon_href() -> str:
+    svg = " ".join(FAVICON_SVG.split())
+    return escape("data:image/svg+xml," + quote(svg, safe=" =:/,."), quote=True)
 
 
 def _static(name: str) -> str:

@@ -39,6 +39,24 @@ NS = {
 }
 DATES = (dt.date(2026, 11, 24), dt.date(2026, 11, 26), dt.date(2026, 11, 25))
 CONFIG = FeedConfig(base_url="http://127.0.0.1:8000/", owner_email="editor@example.com")
+# Every show setting, a fixed guid and a move: what a producer's real feed carries.
+FULL_CONFIG = FeedConfig(
+    base_url="https://pod.example.com/shiliribao/",
+    title="示例日报有声版",
+    description="示例日报头版的有声版，每天早上更新。",
+    author="示例日报社",
+    owner_name="示例日报新媒体部",
+    owner_email="podcast@example.com",
+    category="News",
+    subcategory="Daily News",
+    copyright="© 2026 示例日报社",
+    explicit=False,
+    language="zh-cn",
+    link="https://www.example.com/",
+    cover_file="cover-0123456789ab.png",
+    podcast_guid="4f2f1c6a-2f0e-5b5e-9a57-0e0b5f0d6a11",
+    previous_feed_urls=("http://old.example.com/feed.xml",),
+)
 HOSTILE = "A&B <tag>\"quoted\" 'single' ]]> end\x01\x0b\x7f"
 HOSTILE_CLEAN = "A&B <tag>\"quoted\" 'single' ]]> end"
 
@@ -50,7 +68,14 @@ def _published(out_dir: Path, make_episode: MakeEpisode, **overrides: str) -> by
     return path.read_bytes()
 
 
-def _record(n: int, title: str = "") -> EpisodeRecord:
+NOTES = (
+    "本期由合成语音 baker（offline 引擎，配置 offline）朗读。\n\n"
+    "1. 头版头条：新规发布\n2. 国际 & 财经\n\n"
+    "00:00 开篇：本期导读\n00:15 头版头条：新规发布\n01:35 国际 & 财经"
+)
+
+
+def _record(n: int, title: str = "", description: str = "") -> EpisodeRecord:
     """A fixed record for the golden file (no audio needed: sizes are given)."""
     date = dt.date(2026, 11, 23 + n)
     edition_id = date.isoformat()
@@ -61,7 +86,7 @@ def _record(n: int, title: str = "") -> EpisodeRecord:
     )
     return EpisodeRecord(
         edition_id=edition_id,
-        title=title or f"示例日报 2026年11月{23 + n}日",
+        title=title or f"11月{23 + n}日｜头版头条：新规发布",
         paper="示例日报",
         date=date,
         audio_file=f"{edition_id}/{edition_id}.mp3",
@@ -69,7 +94,7 @@ def _record(n: int, title: str = "") -> EpisodeRecord:
         duration_s=180.25,
         chapters=chapters,
         cues=(Cue(0, 1000, "本期导读。"),),
-        description="",
+        description=description,
         guid=registry.episode_guid("示例日报", edition_id),
         pub_date=registry.publication_time(date),
         built_at=NOW,
@@ -168,10 +193,13 @@ def test_xpath_channel_and_items() -> None:
     )
     assert channel.findtext("itunes:owner/itunes:email", namespaces=NS) == "editor@example.com"
 
+    assert channel.find("itunes:new-feed-url", NS) is None  # never moved
+    assert channel.find("copyright") is None  # not set
+
     items = channel.findall("item")
     assert [i.findtext("title") for i in items] == [
-        "示例日报 2026年11月25日",
-        "示例日报 2026年11月24日",
+        "11月25日｜头版头条：新规发布",
+        "11月24日｜头版头条：新规发布",
     ]
     for item in items:
         assert item.find("guid").get("isPermaLink") == "false"  # type: ignore[union-attr]
@@ -191,8 +219,30 @@ def test_xpath_channel_and_items() -> None:
         assert starts == ["00:00:00.000", "00:00:15.000", "00:01:35.500"]
 
 
+def test_xpath_show_settings_and_identity() -> None:
+    channel = ET.fromstring(build_feed([_record(1)], FULL_CONFIG, NOW)).find("channel")
+    assert channel is not None
+    assert channel.findtext("link") == "https://www.example.com/"
+    assert channel.findtext("image/link") == "https://www.example.com/"
+    assert channel.findtext("copyright") == "© 2026 示例日报社"
+    assert channel.findtext("itunes:author", namespaces=NS) == "示例日报社"
+    assert channel.findtext("itunes:owner/itunes:name", namespaces=NS) == "示例日报新媒体部"
+    assert channel.findtext("itunes:owner/itunes:email", namespaces=NS) == "podcast@example.com"
+    art = "https://pod.example.com/shiliribao/cover-0123456789ab.png"
+    assert channel.find("itunes:image", NS).get("href") == art  # type: ignore[union-attr]
+    assert channel.findtext("image/url") == art
+    # The guid fixed at the first build, not the one the current address would give.
+    assert channel.findtext("podcast:guid", namespaces=NS) == FULL_CONFIG.podcast_guid
+    assert FULL_CONFIG.podcast_guid != podcast_guid(FULL_CONFIG.feed_url)
+    assert channel.findtext("itunes:new-feed-url", namespaces=NS) == (
+        "https://pod.example.com/shiliribao/feed.xml"
+    )
+    assert channel.findtext("item/itunes:explicit", namespaces=NS) == "false"
+
+
 def test_golden_feed_byte_for_byte() -> None:
-    built = build_feed([_record(1), _record(3), _record(2)], CONFIG, NOW)
+    records = [_record(n, description=NOTES) for n in (1, 3, 2)]
+    built = build_feed(records, FULL_CONFIG, NOW)
     if os.environ.get("UPDATE_GOLDEN") == "1":
         GOLDEN.parent.mkdir(parents=True, exist_ok=True)
         GOLDEN.write_bytes(built)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import feedparser
@@ -19,6 +20,7 @@ from audiopaper.publish import (
     remove_edition,
     saved_config,
 )
+from audiopaper.publish.feed import podcast_guid
 from publish.editions import NOW, MakeEpisode
 
 D1, D2 = dt.date(2026, 11, 25), dt.date(2026, 11, 26)
@@ -26,13 +28,13 @@ D1, D2 = dt.date(2026, 11, 25), dt.date(2026, 11, 26)
 
 def test_publish_writes_every_file(make_episode: MakeEpisode, out_dir: Path) -> None:
     files = publish_edition(out_dir, make_episode(D2), FeedConfig(), now=NOW)
-    names = sorted(p.relative_to(out_dir).as_posix() for p in files)
+    names = sorted(re.sub("[0-9a-f]{12}", "HASH", p.relative_to(out_dir).as_posix()) for p in files)
     assert names == [
         "2026-11-26/chapters.json",
-        "2026-11-26/cover.png",
+        "2026-11-26/cover-HASH.png",
         "2026-11-26/transcript.srt",
         "2026-11-26/transcript.vtt",
-        "cover.png",
+        "cover-HASH.png",
         "feed.xml",
         "index.html",
     ]
@@ -91,7 +93,11 @@ def test_the_feed_settings_are_remembered(make_episode: MakeEpisode, out_dir: Pa
     publish_edition(out_dir, make_episode(D1), config, now=NOW)
     publish_edition(out_dir, make_episode(D2), now=NOW)  # no config: the remembered one
     remove_edition(out_dir, "2026-11-25", now=NOW)
-    assert saved_config(out_dir) == config
+    assert saved_config(out_dir) == dataclasses.replace(
+        config,
+        podcast_guid=podcast_guid(config.feed_url),
+        cover_file=saved_config(out_dir).cover_file,
+    )
     feed = feedparser.parse((out_dir / "feed.xml").read_bytes())
     assert feed.feed.title == "我的报纸"
     assert feed.entries[0].enclosures[0].href.startswith("https://pod.example.com/")

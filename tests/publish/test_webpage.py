@@ -116,3 +116,48 @@ def test_hostile_titles_stay_text(make_episode: MakeEpisode, out_dir: Path) -> N
 def test_an_empty_registry_still_gives_a_page() -> None:
     html = render_index([], CONFIG)
     assert "还没有节目" in html and "<main" in html
+
+
+def test_a_quote_in_the_paper_name_adds_no_attribute(tmp_path: Path) -> None:
+    """A ``"`` in the show title (from a masthead, --paper or feed --title) stays inside
+    the attributes it is written into; it never opens new ones such as onclick."""
+    hostile = '报" onclick="alert(1)" x="'
+    config = FeedConfig(title=hostile)
+    page = Page()
+    page.feed(write_index(tmp_path, [], config).read_text("utf-8"))
+    (alternate,) = [a for a in page.all("link") if a.get("rel") == "alternate"]
+    assert set(alternate) == {"rel", "type", "title", "href"}
+    assert alternate["title"] == hostile
+    assert not [attrs for _, attrs in page.tags if "onclick" in attrs or "x" in attrs]
+    assert "".join(page.text).count(hostile) >= 2  # the <title> and the <h1>, as text
+
+
+def test_a_quote_in_a_title_stays_in_its_attribute(
+    make_episode: MakeEpisode, out_dir: Path
+) -> None:
+    hostile = '头版" onfocus="alert(1)'
+    page = _page(out_dir, make_episode, title=hostile, titles=[hostile, "二"])
+    assert not [attrs for _, attrs in page.tags if "onfocus" in attrs]
+    sections = [a for a in page.all("section") if "data-edition" in a]
+    assert sections and all(s["data-title"] == hostile for s in sections)
+
+
+def test_favicon_and_player_metadata(make_episode: MakeEpisode, out_dir: Path) -> None:
+    page = _page(out_dir, make_episode, titles=["开篇：本期导读", "头版：新规"])
+    (icon,) = [a for a in page.all("link") if a.get("rel") == "icon"]
+    assert icon["type"] == "image/svg+xml"
+    assert icon["href"].startswith("data:image/svg+xml,%3Csvg")  # inline: no other file
+    section = next(a for a in page.all("section") if "data-edition" in a)
+    assert section["data-show"] == CONFIG.title
+    assert section["data-artwork"] == "2026-11-26/cover.png"
+    buttons = [a for a in page.all("button") if "data-start" in a]
+    assert [b["data-title"] for b in buttons[:2]] == ["开篇：本期导读", "头版：新规"]
+    (audio, *_) = page.all("audio")
+    assert audio["aria-keyshortcuts"].split() == ["k", "Space", "n", "]", "p", "[", "j", "l"]
+
+
+def test_the_shortcut_list_says_they_need_the_player_focused(
+    make_episode: MakeEpisode, out_dir: Path
+) -> None:
+    text = "".join(_page(out_dir, make_episode).text)
+    assert "只在焦点位于某期节目的播放器" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,7 +69,12 @@ def test_keyboard_chapter_jump_and_transcript_highlight(site: str, tmp_path: Pat
             page.goto(site)
             page.wait_for_function("document.querySelector('audio').readyState >= 1")
 
-            page.keyboard.press("k")  # the play/pause shortcut, focus on the page body
+            page.keyboard.press("k")  # focus on the page body: shortcuts are off there
+            page.wait_for_timeout(300)
+            assert page.evaluate("document.querySelector('audio').paused")
+
+            _tab_to(page, "audio")  # the player has the focus: now they work
+            page.keyboard.press("k")
             page.wait_for_function("!document.querySelector('audio').paused")
 
             _tab_to(page, ".chapters li:nth-child(3) button")
@@ -101,17 +107,62 @@ def test_keyboard_chapter_jump_and_transcript_highlight(site: str, tmp_path: Pat
             assert state["chapter"] == "00:04经济：数据回暖"
             assert not state["paused"]
 
+            _check_media_session(page, "经济：数据回暖")
+
             page.keyboard.press("Escape")
             page.evaluate("document.activeElement.blur()")
-            page.keyboard.press("n")  # next chapter, from the page body
+            page.evaluate("document.querySelector('audio').pause()")
+            before = page.evaluate("document.querySelector('audio').currentTime")
+            page.keyboard.press("n")  # from the page body: nothing happens
+            page.wait_for_timeout(300)
+            assert page.evaluate("document.querySelector('audio').currentTime") == before
+
+            page.focus(".chapters li:nth-child(1) button")
+            page.keyboard.press("n")  # next chapter, from inside the player
             page.wait_for_function(
                 "Math.abs(document.querySelector('audio').currentTime - 6.0) < 0.5"
             )
+            _check_media_session(page, "国际：会谈举行")
+            _check_favicon_draws(page)
 
             _check_track_parses(page)
             page.screenshot(path=str(tmp_path / "page.png"), full_page=True)
         finally:
             browser.close()
+
+
+def _check_favicon_draws(page: Page) -> None:
+    """Chromium decodes the inline icon as an image of the masthead red."""
+    colour = page.evaluate(
+        """() => new Promise((resolve, reject) => {
+            const img = new Image();
+            img.onload = () => {
+                const canvas = document.createElement('canvas');
+                canvas.width = canvas.height = 64;
+                const g = canvas.getContext('2d');
+                g.drawImage(img, 0, 0, 64, 64);
+                resolve([...g.getImageData(4, 32, 1, 1).data]);
+            };
+            img.onerror = () => reject(new Error('the favicon does not decode'));
+            img.src = document.querySelector('link[rel=icon]').href;
+        })"""
+    )
+    assert colour == [0x9E, 0x1B, 0x1B, 255]
+
+
+def _check_media_session(page: Page, chapter: str) -> None:
+    """What a lock screen shows: the current chapter, the episode and the show."""
+    page.wait_for_function(
+        f"navigator.mediaSession.metadata && navigator.mediaSession.metadata.title === {chapter!r}"
+    )
+    metadata = page.evaluate(
+        """() => { const m = navigator.mediaSession.metadata;
+            return {artist: m.artist, album: m.album, art: m.artwork.map(a => a.src)}; }"""
+    )
+    assert metadata["artist"] == "示例日报 2026年11月26日"
+    assert metadata["album"] == "有声报纸"
+    (art,) = metadata["art"]
+    assert re.search(r"/2026-11-26/cover-[0-9a-f]{12}\.png$", art), art
 
 
 def _check_track_parses(page: Page) -> None:
