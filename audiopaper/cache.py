@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from audiopaper.errors import EngineError
 from audiopaper.fsutil import atomic_write_bytes
 from audiopaper.models import Boundary
 
@@ -60,6 +62,11 @@ class ClipCache:
         boundaries: tuple[Boundary, ...],
         notes: tuple[str, ...] = (),
     ) -> CachedClip:
+        if not sound_boundaries(boundaries):
+            raise EngineError(
+                "the engine reported sentence timings that are not finite numbers; not cached",
+                hint="run the same command again; if it persists, report it",
+            )
         meta = json.dumps(
             {
                 "boundaries": [[b.offset, b.duration, b.text] for b in boundaries],
@@ -75,6 +82,14 @@ class ClipCache:
         atomic_write_bytes(path, header + body)
         offset = _HEADER.size + len(meta)
         return CachedClip(path, sample_rate, len(pcm) // 2, boundaries, offset, notes)
+
+
+def sound_boundaries(boundaries: tuple[Boundary, ...]) -> bool:
+    """Finite, non-negative sentence timings: a NaN would break every later assembly."""
+    return all(
+        math.isfinite(b.offset) and math.isfinite(b.duration) and b.offset >= 0 <= b.duration
+        for b in boundaries
+    )
 
 
 def read_pcm(clip: CachedClip) -> bytes:
@@ -99,4 +114,6 @@ def _verify(path: Path, data: bytes) -> CachedClip | None:
         notes = tuple(str(note) for note in meta["notes"])
     except (ValueError, TypeError, KeyError):
         return None
+    if not sound_boundaries(boundaries):
+        return None  # written by an older version that trusted a bad reply
     return CachedClip(path, rate, samples, boundaries, _HEADER.size + meta_len, notes)

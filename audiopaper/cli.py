@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Annotated, Any, TypeVar
 import click
 import typer
 
-from audiopaper.errors import AudiopaperError
+from audiopaper.errors import AudiopaperError, InputError
 
 app = typer.Typer(
     help="Turn a Chinese newspaper page into an audio edition with chapters, "
@@ -30,13 +31,25 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 episodes_app = typer.Typer(
-    help="List or remove the editions in the feed.", no_args_is_help=True, rich_markup_mode=None
+    help="List, remove or repair the editions in the feed.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(episodes_app, name="episodes")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder.")]
+
+def _folder(value: str | Path) -> Path:
+    from audiopaper.guard import folder_option
+
+    try:
+        return folder_option(str(value)) if isinstance(value, str) else value
+    except AudiopaperError as exc:
+        raise typer.BadParameter(f"{exc.message}; {exc.hint}") from None
+
+
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="Output folder.", parser=_folder)]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks.")]
 
 
@@ -45,6 +58,7 @@ def reports_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        _show_warnings()
         try:
             return func(*args, **kwargs)
         except AudiopaperError as exc:
@@ -61,6 +75,9 @@ def reports_errors(func: F) -> F:
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, click.ClickException):
             raise  # click's own: exit codes and usage errors are handled by main()
+        except BrokenPipeError:  # the reader stopped early (`| head`): quiet, as SIGPIPE would be
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(141) from None
         except Exception as exc:  # a bug: still one line, the traceback on request
             if kwargs.get("verbose"):
                 raise
@@ -72,12 +89,36 @@ def reports_errors(func: F) -> F:
 
 
 def _parse_date(value: str | None) -> dt.date | None:
+    from audiopaper.guard import check_date
+
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+    return check_date(date)  # a date no feed can carry: an input error with its hint
+
+
+def _label(value: str | None) -> str | None:
+    """A paper name or title: terminal escapes and bidi overrides dropped."""
+    from audiopaper.guard import clean_label
+
+    return clean_label(value) or None if value is not None else None
+
+
+def _show_warnings() -> None:
+    """Warnings from the stages (a skipped registry row, an edition left out of the
+    feed) as ``audiopaper: warning: …`` lines on stderr."""
+    import logging
+
+    logger = logging.getLogger("audiopaper")
+    if not any(getattr(h, "_audiopaper", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("audiopaper: warning: %(message)s"))
+        handler.setLevel(logging.WARNING)
+        handler._audiopaper = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
 
 
 @app.command()
@@ -94,7 +135,7 @@ def build(
     paper: Annotated[str | None, typer.Option(help="Paper name (album and feed title).")] = None,
     voice: Annotated[str, typer.Option(help="Voice profile name or .toml path.")] = "offline",
     lexicon: Annotated[Path | None, typer.Option(help="Extra pronunciation lexicon.")] = None,
-    cache: Annotated[Path | None, typer.Option(help="Clip cache folder.")] = None,
+    cache: Annotated[Path | None, typer.Option(help="Clip cache folder.", parser=_folder)] = None,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "--concurrency", "-j", help="Parallel synthesis requests."),
@@ -119,7 +160,7 @@ def build(
         more_inputs=tuple(page[1:]),
         out_dir=out,
         date=_parse_date(date),
-        paper=paper,
+        paper=_label(paper),
         voice=voice,
         lexicon=lexicon,
         cache_dir=cache,
@@ -164,11 +205,13 @@ def plan(
         input_path=page[0],
         more_inputs=tuple(page[1:]),
         date=_parse_date(date),
-        paper=paper,
+        paper=_label(paper),
         voice=voice,
         out_dir=Path("output"),
     )
     the_plan = make_plan(options)
+    for note in the_plan.edition.notes:
+        typer.echo(f"audiopaper: warning: {note}", err=True)
     for note in the_plan.notes:
         typer.echo(f"audiopaper: note: {note}", err=True)
     if as_json:
@@ -194,10 +237,21 @@ def normalize(
 
         text = read_text(file)
     else:
-        text = sys.stdin.read()
+        from audiopaper.read import MAX_PAGE_BYTES
+
+        text = sys.stdin.read(MAX_PAGE_BYTES + 1)  # bounded: stdin may be endless
+        if len(text) > MAX_PAGE_BYTES:
+            raise InputError(
+                f"more than {MAX_PAGE_BYTES // 2**20} MB on standard input",
+                hint="give one page's text, or a file",
+            )
+    from audiopaper.guard import check_numbers
+
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    for number, line in enumerate(lines, start=1):
+        check_numbers(line, where=f"line {number}")
     if explain:
         from rich.console import Console
 
@@ -210,6 +264,24 @@ def normalize(
     out = sys.stdout
     for line in lines:
         out.write(normalize_text(line) + "\n")
+
+
+@app.command()
+@reports_errors
+def pinyin(
+    file: Annotated[Path | None, typer.Argument(help="Text file; stdin when omitted.")] = None,
+    no_sandhi: Annotated[
+        bool, typer.Option("--no-sandhi", help="Dictionary tones, before tone sandhi.")
+    ] = False,
+    lexicon: Annotated[Path | None, typer.Option(help="Extra pronunciation lexicon.")] = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Show what the offline voice is fed: one TONE3 syllable per Han character, one line
+    out per line in. The text is not normalized (digits give nothing)."""
+    from audiopaper.frontend.cli import pinyin_lines
+
+    for line in pinyin_lines(file, lexicon, sandhi=not no_sandhi):
+        sys.stdout.write(line + "\n")
 
 
 @app.command()
@@ -257,14 +329,16 @@ def feed(
     """Rewrite feed.xml and index.html from the editions already built."""
     from dataclasses import replace
 
+    from audiopaper.guard import check_own_folder
     from audiopaper.lock import build_lock
     from audiopaper.pipeline import feed_config
     from audiopaper.publish import refresh_site
 
+    check_own_folder(out)
     with build_lock(out):  # never rewrite the feed under a running build
         config = feed_config(out, base_url)
-        if title:
-            config = replace(config, title=title)
+        if title and _label(title):
+            config = replace(config, title=str(_label(title)))
         paths = refresh_site(out, config)
     for path in paths:
         typer.echo(str(path))
@@ -349,12 +423,33 @@ def serve(
     verbose: VerboseOption = False,
 ) -> None:
     """Serve the output folder (feed, editions, web player) with byte ranges."""
+    from audiopaper.guard import check_host, check_port, is_loopback
     from audiopaper.serve import serve as run_server
 
+    check_port(port)
+    check_host(host)
+    if not is_loopback(host):
+        typer.echo(
+            f"audiopaper: warning: listening on {host}: other machines can reach the folder",
+            err=True,
+        )
+    _log_requests()
     try:
         run_server(out, port, host, on_ready=lambda url: typer.echo(f"Serving {out} at {url}"))
     except KeyboardInterrupt:
         typer.echo("stopped", err=True)
+
+
+def _log_requests() -> None:
+    """serve: one line on stderr per request, hang-up or failure, never a traceback."""
+    import logging
+
+    logger = logging.getLogger("audiopaper.serve")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False  # not twice through the warnings handler
 
 
 @episodes_app.command("list")
@@ -364,13 +459,17 @@ def episodes_list(
     verbose: VerboseOption = False,
 ) -> None:
     """List the editions in the feed, newest first."""
+    from audiopaper.guard import printable
     from audiopaper.publish import list_episodes
+    from audiopaper.publish.registry import missing_files
 
     for record in list_episodes(out):
         minutes, seconds = divmod(round(record.duration_s), 60)
+        problem = missing_files(out, record)
+        flag = f"\t(not in the feed: {problem})" if problem else ""
         typer.echo(
             f"{record.edition_id}\t{minutes}:{seconds:02d}\t"
-            f"{record.audio_bytes / 1e6:.1f} MB\t{record.title}"
+            f"{record.audio_bytes / 1e6:.1f} MB\t{printable(record.title)}{flag}"
         )
 
 
@@ -383,14 +482,43 @@ def episodes_remove(
     verbose: VerboseOption = False,
 ) -> None:
     """Take an edition out of the feed (and delete its files unless --keep-files)."""
+    from audiopaper.guard import check_own_folder, printable
     from audiopaper.lock import build_lock
     from audiopaper.publish import remove_edition
 
+    check_own_folder(out)
     with build_lock(out):  # never delete a folder a running build writes into
         removal = remove_edition(out, edition_id, delete_files=not keep_files)
-    typer.echo(f"removed {removal.record.edition_id}: {removal.record.title}")
+    typer.echo(f"removed {removal.edition_id}: {printable(removal.title)}")
     for path in removal.deleted:
-        typer.echo(f"  deleted {path}")
+        typer.echo(f"  deleted {printable(str(path))}")
+
+
+@episodes_app.command("repair")
+@reports_errors
+def episodes_repair(
+    out: OutOption = Path("output"),
+    verbose: VerboseOption = False,
+) -> None:
+    """Rebuild the registry from the edition folders, then the feed and page."""
+    from audiopaper.guard import check_own_folder, printable
+    from audiopaper.lock import build_lock
+    from audiopaper.publish import refresh_site
+    from audiopaper.publish.registry import repair
+
+    if not out.is_dir():
+        raise InputError(f"no output folder {out}", hint="give the folder with --out")
+    check_own_folder(out)
+    with build_lock(out):
+        result = repair(out)
+        refresh_site(out)
+    if result.kept_aside is not None:
+        typer.echo(f"kept the damaged registry as {result.kept_aside}")
+    for edition_id in result.restored:
+        typer.echo(f"restored {edition_id}")
+    for name, why in result.skipped:
+        typer.echo(f"skipped {printable(name)}: {printable(why)}")
+    typer.echo(f"{len(result.restored)} editions restored, {len(result.skipped)} skipped")
 
 
 def main() -> None:

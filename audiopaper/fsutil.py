@@ -1,6 +1,10 @@
-"""Atomic file writes: a temp file in the same folder, flushed, fsynced, renamed.
+"""Atomic file writes, bounded reads, and the cleanup of a dead run's temp files.
 
-A killed run never leaves a half-written file under a final name.
+Writes go to a temp file in the same folder, flushed, fsynced, renamed: a killed run
+never leaves a half-written file under a final name. Temp files are named
+``.tmp-PID-…``; cleanup removes only names of exactly that form whose PID is no longer
+running, and only in the folders audiopaper writes into (never recursively), so other
+programs' files are never touched.
 """
 
 from __future__ import annotations
@@ -8,14 +12,17 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from audiopaper.errors import OutputError
 
 TEMP_PREFIX = ".tmp-"
+# ".tmp-" + the writer's pid + "-" + mkstemp's 8 random characters or the file's stem
+_OWN_TEMP = re.compile(r"\.tmp-(\d{1,10})-[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 @functools.cache
@@ -69,29 +76,51 @@ def temp_prefix() -> str:
 
 
 def remove_stale_temps(folder: Path) -> int:
-    """Delete temp files that runs no longer alive left behind; returns how many."""
+    """Delete the temp files dead runs left directly in ``folder`` (not below it);
+    returns how many. Only regular files named ``.tmp-PID-…`` whose PID is not running
+    are deleted: anything else is not ours."""
     removed = 0
-    if folder.is_dir():
-        for stale in folder.rglob(f"{TEMP_PREFIX}*"):
-            if _writer_alive(stale.name):
-                continue
-            with contextlib.suppress(OSError):
-                stale.unlink()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _OWN_TEMP.fullmatch(entry.name)
+        if match is None or _writer_alive(int(match.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
                 removed += 1
     return removed
 
 
-def _writer_alive(name: str) -> bool:
-    pid_text = name[len(TEMP_PREFIX) :].split("-", 1)[0]
-    if not pid_text.isdigit() or int(pid_text) == os.getpid():
-        return False
+def _writer_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this run's own leftovers, from an earlier step that failed
+    if pid <= 0:
+        return True  # not a pid a run can have: leave the file alone
     try:
-        os.kill(int(pid_text), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
-        return True  # someone else's live process
+    except (PermissionError, OverflowError):
+        return True  # someone else's live process, or a number that is no pid
     return True
+
+
+class TooLarge(Exception):
+    """A file is larger than the reader accepts."""
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """Read at most ``limit`` bytes; raise :class:`TooLarge` if there is more. Works on
+    pipes and devices (``/dev/zero`` stops at the limit instead of filling memory)."""
+    with open(path, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(f"{path} is larger than {limit:,} bytes")
+    return data
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -109,3 +138,20 @@ def _output_error(path: Path, exc: OSError) -> OutputError:
         f"cannot write {path}: {reason}",
         hint="check that the folder is writable and has free space, or pick another with --out",
     )
+
+
+MAX_CONFIG_BYTES = 4 * 2**20  # profiles and lexicons are a few kilobytes
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """A TOML file, read with a size bound; every way it can be wrong is a ValueError
+    (bad TOML, bad UTF-8, too large, nested too deeply to parse) or an OSError."""
+    import tomllib
+
+    try:
+        text = read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
+        return tomllib.loads(text)
+    except TooLarge as exc:
+        raise ValueError(f"larger than {MAX_CONFIG_BYTES // 2**20} MB") from exc
+    except RecursionError as exc:
+        raise ValueError("nested too deeply") from exc

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 from audiopaper.errors import ConfigError
+from audiopaper.fsutil import load_toml
 
 _KEYS = frozenset({"pinyin", "homophone", "say"})
 _SYLLABLE = re.compile(r"^[a-zü]+[1-5]$|^[a-zv]+[1-5]$")
@@ -89,10 +89,10 @@ def _entry(path: Path, word: str, raw: object) -> Entry:
 def read_entries(path: Path) -> dict[str, Entry]:
     """Parse and validate one lexicon file."""
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        data = load_toml(path)
     except OSError as err:
         raise ConfigError(f"{path}: cannot read lexicon ({err.strerror})", hint=_HINT) from err
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+    except ValueError as err:
         raise ConfigError(f"{path}: not valid TOML: {err}", hint=_HINT) from err
     unknown = sorted(set(data) - {"words"})
     if unknown:

@@ -12,25 +12,45 @@ import fcntl
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from audiopaper.errors import OutputError
 
 LOCK_NAME = ".audiopaper.lock"
 
 
-@contextlib.contextmanager
-def build_lock(out_dir: Path, warn: Callable[[str], None] = lambda _m: None) -> Iterator[None]:
+def _open_lock(out_dir: Path) -> TextIO:
+    """The lock file, opened for update; each way it can fail has its own message."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        handle = open(out_dir / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole build
     except OSError as exc:
         raise OutputError(
             f"cannot create the output folder {out_dir}: {exc.strerror or exc}",
             hint="check the path and its permissions, or pick another with --out",
         ) from exc
+    path = out_dir / LOCK_NAME
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        kind = "a folder" if path.is_dir() else "not a regular file"
+        raise OutputError(
+            f"the lock file {path} is {kind}",
+            hint="remove it (audiopaper makes it again), or pick another --out",
+        )
+    try:
+        return open(path, "a+")
+    except OSError as exc:
+        raise OutputError(
+            f"cannot open the lock file {path}: {exc.strerror or exc}",
+            hint="check the permissions of the output folder and of that file, "
+            "or pick another --out",
+        ) from exc
+
+
+@contextlib.contextmanager
+def build_lock(out_dir: Path, warn: Callable[[str], None] = lambda _m: None) -> Iterator[None]:
+    handle = _open_lock(out_dir)
     with handle:
         handle.seek(0)
-        previous = handle.read().strip()
+        previous = handle.read(64).strip()  # a pid; never read a planted huge file
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

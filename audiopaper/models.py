@@ -50,6 +50,7 @@ class Article:
     title_is_derived: bool = False
     page: int | None = None  # the page it was printed on (第3版), in a multi-page edition
     page_name: str | None = None  # that page's section (要闻)
+    opened_by: str = ""  # the page signal that made it an article (shown by `plan`)
 
     def __post_init__(self) -> None:
         if not self.title.strip():
@@ -66,6 +67,7 @@ class Edition:
     date: dt.date
     articles: tuple[Article, ...]
     source: Path | None = None
+    notes: tuple[str, ...] = ()  # what the parser could not tell from the page (one line each)
 
     def __post_init__(self) -> None:
         if not self.paper.strip():

@@ -5,8 +5,10 @@ The CLI parses arguments and calls :func:`build`; everything else lives in the s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +18,13 @@ from audiopaper.cache import ClipCache
 from audiopaper.engines import Engine, Voice, get_engine
 from audiopaper.errors import ConfigError, InputError
 from audiopaper.fsutil import remove_stale_temps
+from audiopaper.guard import (
+    check_base_url,
+    check_edition,
+    check_own_folder,
+    check_writable,
+    clean_edition,
+)
 from audiopaper.lock import build_lock
 from audiopaper.manifest import (
     Manifest,
@@ -57,6 +66,7 @@ if TYPE_CHECKING:
 
 CACHE_FOLDER = ".cache"
 PIECES_FOLDER = "pieces"  # encoded MP3 pieces, inside the clip cache's folder
+_CACHE_SHARD = re.compile(r"[0-9a-f]{2}")  # the clip cache's folders (see cache.py)
 
 
 class Reporter(Protocol):
@@ -107,6 +117,7 @@ class Plan:
     lexicon: Lexicon
     engines: dict[str, Engine] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # what reading the pages noticed (unmatched jumps…)
+    unspoken: list[str] = field(default_factory=list)  # characters no engine can voice
 
 
 @dataclass
@@ -140,6 +151,8 @@ def plan(options: BuildOptions) -> Plan:
     edition = pages.edition
     profile = load_profile(options.voice)
     lexicon = Lexicon.load(options.lexicon)
+    edition = clean_edition(edition)  # no terminal escapes or bidi overrides in titles
+    check_edition(edition)  # dates, chapter count, numbers: before any work
     engines = {name: get_engine(name) for name in profile.engines()}
     max_chars = min(engine.info.max_chars for engine in engines.values())
     script = edition_script(edition, _spoken_disclosure(options, profile))
@@ -148,7 +161,10 @@ def plan(options: BuildOptions) -> Plan:
     for engine in engines.values():
         if engine.info.takes_pinyin:
             engine.set_pinyin_overrides(lexicon.pinyin_overrides())
-    return Plan(edition, profile, segments, lexicon, engines, pages.notes)
+    from audiopaper.frontend.report import unspoken
+
+    missing = unspoken(segments, lambda s: engines[profile.voice_for(s.role).engine])
+    return Plan(edition, profile, segments, lexicon, engines, pages.notes, missing)
 
 
 def _spoken_disclosure(options: BuildOptions, profile: VoiceProfile) -> str:
@@ -218,6 +234,7 @@ def workers_for(
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
     reporter = reporter or SilentReporter()
     _check_out_dir(options)  # before the lock: write nothing into the input's folder
+    check_own_folder(options.out_dir)  # nor into another program's folder
     with build_lock(options.out_dir, warn=reporter.note):
         from audiopaper import unchanged
 
@@ -240,6 +257,7 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
             _restore_site(options, the_plan.edition, reporter)
             result = _unchanged(the_plan.edition, folder, previous)
         else:
+            check_writable([options.out_dir, cache_for(options).folder, folder])
             result, previous = _build_fresh(options, the_plan, jobs, folder, stamp, reporter)
         # Digested again: the build itself may have saved the folder's feed settings.
         unchanged.remember(
@@ -261,11 +279,30 @@ def _restore_site(options: BuildOptions, edition: Edition, reporter: Reporter) -
 
 
 def _remove_leftovers(options: BuildOptions) -> None:
-    """Temp files of dead runs, in the output folder and a cache kept elsewhere."""
-    remove_stale_temps(options.out_dir)
+    """Temp files of dead runs, in the folders builds write into: the output folder, its
+    edition folders and the cache's shard folders; never below them, never elsewhere."""
+    from audiopaper.publish.registry import check_edition_id
+    from audiopaper.unchanged import RECORD_FOLDER
+
+    out = options.out_dir
+    folders = [out]
+    with contextlib.suppress(OSError):
+        for child in out.iterdir():
+            with contextlib.suppress(InputError):
+                if child.is_dir() and not child.is_symlink() and check_edition_id(child.name):
+                    folders.append(child)
     cache_folder = cache_for(options).folder
-    if not cache_folder.resolve().is_relative_to(options.out_dir.resolve()):
-        remove_stale_temps(cache_folder)
+    pieces = cache_folder / PIECES_FOLDER  # MP3 pieces are encoded here, then cached
+    folders += [pieces, out / RECORD_FOLDER]
+    for sharded in (cache_folder, pieces):
+        with contextlib.suppress(OSError):
+            folders += [
+                shard
+                for shard in sharded.iterdir()
+                if _CACHE_SHARD.fullmatch(shard.name) and shard.is_dir() and not shard.is_symlink()
+            ]
+    for folder in folders:
+        remove_stale_temps(folder)
 
 
 def _current_manifest(
@@ -287,7 +324,10 @@ def _current_manifest(
 
 
 def _warn_if_dated_today(options: BuildOptions, edition: Edition, reporter: Reporter) -> None:
-    if options.date is None and edition.date == options.today():
+    for note in edition.notes:  # what the page did not say (paper, date, headlines)
+        reporter.note(note)
+    asked = any("--date" in note for note in edition.notes)  # the parser asked already
+    if not asked and options.date is None and edition.date == options.today():
         reporter.note(
             f"the edition is dated today ({edition.date.isoformat()}): the page and its "
             "file name gave no date; pass --date if that is wrong"
@@ -518,7 +558,7 @@ def feed_config(out_dir: Path, base_url: str | None, paper: str | None = None) -
     if paper and config.title == FeedConfig().title:
         config = replace(config, title=paper, author=paper)
     if base_url:
-        config = replace(config, base_url=base_url)
+        config = replace(config, base_url=check_base_url(base_url))
     return config
 
 

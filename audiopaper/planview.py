@@ -20,6 +20,7 @@ def plan_as_dict(the_plan: Plan) -> dict[str, Any]:
                 "byline": article.byline,
                 "captions": list(article.captions),
                 "page": article.page,  # the page it was printed on; null for a single page
+                "opened_by": article.opened_by,
                 "segments": [
                     {
                         "source_text": s.source_text,
@@ -36,6 +37,8 @@ def plan_as_dict(the_plan: Plan) -> dict[str, Any]:
         "date": edition.date.isoformat(),
         "voice": the_plan.profile.name,
         "articles": articles,
+        "unspoken": list(the_plan.unspoken),
+        "notes": list(edition.notes),
     }
 
 
@@ -56,13 +59,18 @@ def print_plan(the_plan: Plan) -> None:
         branch = tree.add(
             f"[bold]{escape(article.title)}[/]{byline} [dim]({len(segments)} segments)[/]"
         )
+        if article.opened_by:
+            branch.add(f"[dim]opened because: {escape(article.opened_by)}[/]")
         for segment in segments[:3]:
             branch.add(escape(segment.spoken_text), highlight=False)
         if len(segments) > 3:
             branch.add(f"[dim]… {len(segments) - 3} more[/]")
         for caption in article.captions:
             branch.add(f"[dim]caption (not read): {escape(caption)}[/]")
-    Console().print(tree, highlight=False)
+    console = Console()
+    console.print(tree, highlight=False)
+    for line in the_plan.unspoken:  # never dropped silently: say what and where
+        console.print(f"[yellow]{escape(line)}[/]", highlight=False)
 
 
 def print_dry_run(run: DryRun) -> None:

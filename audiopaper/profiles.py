@@ -3,12 +3,12 @@ voices for roles (headline, body, caption, intro), and the pauses between levels
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from audiopaper.engines.base import Voice
 from audiopaper.errors import ConfigError
+from audiopaper.fsutil import load_toml
 from audiopaper.models import Pause, Role
 
 DEFAULT_PROFILE = "offline"
@@ -69,10 +69,10 @@ def list_profiles() -> list[VoiceProfile]:
 def load_profile(name_or_path: str | Path) -> VoiceProfile:
     path = _locate(name_or_path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = load_toml(path)
+    except OSError as exc:
         raise ConfigError(f"cannot read voice profile {path}: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
+    except ValueError as exc:
         raise ConfigError(f"voice profile {path} is not valid TOML: {exc}") from exc
     return _build(path, data)
 

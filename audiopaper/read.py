@@ -19,6 +19,9 @@ import re
 from pathlib import Path
 
 from audiopaper.errors import InputError
+from audiopaper.fsutil import TooLarge, read_bounded
+
+MAX_PAGE_BYTES = 32 * 2**20  # a page's text is well under 1 MB
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -40,6 +43,8 @@ _COMMON_HANZI = frozenset(
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# bidi overrides and isolates (U+202E turns a title around on screen): never meant text
+_ZERO_WIDTH += "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _KEEP_FULL_WIDTH = "，。：；！？（）"  # sentence and clause punctuation the parser relies on
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x1c-\x1e\x85]")
@@ -86,7 +91,12 @@ def _read_bytes(path: Path) -> bytes:
     if path.is_dir():
         raise InputError(f"cannot read {path}: it is a folder", hint="give a page file")
     try:
-        return path.read_bytes()
+        return read_bounded(path, MAX_PAGE_BYTES)
+    except TooLarge:
+        raise InputError(
+            f"cannot read {path}: larger than {MAX_PAGE_BYTES // 2**20} MB (is it a page?)",
+            hint="give one page's text; a device or endless stream is not a page",
+        ) from None
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InputError(f"cannot read {path}: {reason}", hint="check its permissions") from exc

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from audiopaper.cache import CachedClip, ClipCache, cache_key
 from audiopaper.engines import Engine, Synthesis, Voice
 from audiopaper.errors import AudiopaperError, EngineError
+from audiopaper.guard import check_clip
 from audiopaper.models import Boundary, Clip, Segment
 
 PCM_RATE = 24_000  # the edition's working rate; both engines produce 24 kHz
@@ -43,11 +44,14 @@ def plan_jobs(
     for segment in segments:
         voice = voice_for(segment)
         engine = engine_for(voice)
+        # An engine that says what its model is fed is keyed by that alone (the lexicon's
+        # readings are in it): a rule or lexicon change redoes only the clips it changed.
+        fed = getattr(engine, "cache_text", None)
         fields = {
             **voice.cache_fields(),
             "engine_version": engine.info.version,
-            "lexicon": lexicon_digest,
-            "text": segment.spoken_text,
+            "lexicon": "" if fed else lexicon_digest,
+            "text": fed(segment.spoken_text) if fed else segment.spoken_text,
             "pcm_rate": PCM_RATE,
         }
         jobs.append(Job(segment, voice, engine, cache_key(fields)))
@@ -223,6 +227,7 @@ def _synthesize_one(job: Job, cache: ClipCache) -> CachedClip:
     import numpy as np
 
     result = job.engine.synthesize(job.segment.spoken_text, job.voice)
+    check_clip(job.engine.info.name, job.segment.spoken_text, result, job.voice.rate)
     samples, boundaries = _trim(_resample(result))
     pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
     notes = tuple(f"{note} (in “{job.segment.source_text[:20]}”)" for note in result.notes)

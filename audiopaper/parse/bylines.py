@@ -1,4 +1,16 @@
-"""Bylines, photo captions and jump markers: the non-body lines of a newspaper page."""
+"""Bylines and credits: who wrote a story, and the lines that open or close one.
+
+- a byline on its own line: `本报记者 熊辉`, `新华社记者 胡璐 韩佳诺`, `安徽日报记者 袁 野`,
+  `本报评论员`, `记者 张三 通讯员 李四`;
+- an author's bare name under a commentary headline: `臧博`, `李 斌`, `劳伦斯·弗里曼`;
+- a dateline opening a paragraph: `本报讯(记者 齐宏)…`, `新华社北京4月27日电（记者樊曦）…`,
+  `内蒙古日报呼和浩特5月13日电 （记者李国萍）…`, `本报讯 …`;
+- a closing line: `（本报华盛顿5月14日电）`, `新华社贵阳4月27日电`, `（作者为…）`, `〔作者系…〕`,
+  `（本报记者张武岳）`, `（李吉莲）`, `（据新华社电）`, `（摘编自…）`;
+- a reporter credited at the end of a paragraph: `…。(记者 张三)`;
+- the editors' line, never read: `本版责编：…`, `责任编辑：…`, `版式设计：…`, `校对：…`;
+- jump markers: `(下转3版)`, `（上接第1版）`.
+"""
 
 from __future__ import annotations
 
@@ -6,42 +18,55 @@ import re
 from dataclasses import dataclass
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_NAME = rf"(?:[{CJK}]{{2,4}}|[{CJK}]{{1,4}}·[{CJK}]{{1,6}})"
-_NAMES = rf"{_NAME}(?:[ 、,，]+{_NAME})*"
+# a name: `熊辉`, `袁 野` (printed with a space inside), `劳伦斯·弗里曼`
+_NAME = rf"(?:[{CJK}]{{1,4}}·[{CJK}]{{1,8}}|[{CJK}] [{CJK}]{{1,2}}(?![{CJK}])|[{CJK}]{{2,4}})"
+_NAMES = rf"{_NAME}(?:\s*[ 、,，]\s*{_NAME})*"
+_ORG = (
+    rf"(?:本报|新华社|中新社|[{CJK}·]{{2,14}}?(?:日报|晚报|时报|早报|商报|电讯|报|社|台|网|在线))"
+)
 _ROLE = (
-    r"(?:本报(?:特约|见习)?(?:记者|通讯员|评论员)|特约(?:记者|评论员)|见习记者|实习生"
-    r"|记者|通讯员|评论员|文\s*/|图\s*/)"
+    rf"(?:{_ORG}?(?:特约|见习|首席|驻[{CJK}]{{1,6}})?"
+    r"(?:记者|通讯员|评论员|撰稿人|摄影记者)|实习生|文\s*/|图\s*/)"
 )
-
-# `本报记者 熊辉`, `记者 张三 通讯员 李四`, `□ 本报评论员 王五`
-_STANDALONE = re.compile(rf"^[□■●]?\s*{_ROLE}\s*{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*$")
-# an author alone on a line under a commentary headline: `臧博`, `欧阳明 李华`
-_AUTHOR = re.compile(rf"^(?:[{CJK}]{{2,3}}|[{CJK}]{{1,4}}·[{CJK}]{{1,6}})(?: +[{CJK}]{{2,3}})*$")
-# `本报讯(记者 齐宏)…`, `本报讯（通讯员 李四）…`, `新华社北京3月18日电(记者 X)…`
+_BULLET = r"[□■●◎]?\s*"
+_STANDALONE = re.compile(rf"^{_BULLET}{_ROLE}\s*{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*$")
+_ANONYMOUS = re.compile(rf"^{_BULLET}(?:本报|{_ORG})?(?:特约)?评论员$")
+_AUTHOR = re.compile(
+    rf"^(?:[{CJK}]{{1,4}}·[{CJK}]{{1,8}}|[{CJK}] [{CJK}]{{1,2}}|[{CJK}]{{2,3}})"
+    rf"(?:\s+(?:[{CJK}]{{1,4}}·[{CJK}]{{1,8}}|[{CJK}]{{2,3}}))*$"
+)
+# where a dateline is filed: `本报北京5月13日电`, `新华社北京4月27日电`, `据新华社日内瓦…电`
+_FILED = rf"(?:据)?{_ORG}[{CJK}]{{0,12}}?\d{{1,2}}月\d{{1,2}}日电"
 _DATELINE = re.compile(
-    rf"^(?:本报讯\s*[(（](?P<own>[^()（）]{{1,40}})[)）]"
-    rf"|[{CJK}\d]{{2,16}}电\s*[(（](?P<wire>{_ROLE}[^()（）]{{1,40}})[)）]"
-    r"|本报讯\s+)\s*"
+    rf"^(?:本报讯|本报电|{_FILED})\s*(?:[(（](?P<who>[^()（）]{{1,40}})[)）]"
+    rf"|(?P<reported>(?:记者|通讯员)\s*{_NAMES}(?:\s*(?:记者|通讯员)\s*{_NAMES})*)\s*报道[:：])?\s*"
 )
-# `…。(记者 张三)` at the end of a story
+_BARE_DATELINE = re.compile(rf"^{_FILED}$")
+_BRACKETED = re.compile(r"^[(（〔\[【]\s*(?P<inside>.+?)\s*[)）〕\]】]$")
+_CLOSING_NOTE = re.compile(
+    rf"^(?:{_FILED}|本报[{CJK}]{{0,12}}电|据{_ORG}电|作者(?:为|系|是|单位)|摘编自|摘自|此文为|本文"
+    r"|原载|来源|转载自|编者按|文章来源)"
+)
+_NAMED_CREDIT = re.compile(rf"^(?:{_ROLE}\s*)?{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*$")
+# `（评论员观察）` and the like: a column's tag, not a credit
+_COLUMN_TAG = re.compile(
+    r"(?:观察|论坛|随笔|视点|看点|评论|时评|杂谈|札记|手记|漫谈|快评|点评|短评|听音)$"
+)
+_NOT_NAMES = {"待续", "未完", "完", "续", "上", "下", "中", "图", "资料", "摄影", "下转", "上接"}
 _TRAILING_CREDIT = re.compile(
     rf"[(（]\s*(?P<who>{_ROLE}\s*{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*)\s*[)）]\s*$"
 )
-# `… 记者 代守航 摄`, `…(王五 摄)`, `… 李华 摄`, `图：…`, `…（资料图片）`
-_CAPTION_END = re.compile(
-    rf"(?:(?:本报)?(?:记者|通讯员|摄影记者|特约摄影|摄影)\s*{_NAMES}\s*摄"
-    rf"|(?:^|[\s(（]){_NAMES}\s+摄"
-    rf"|[(（]\s*{_NAMES}\s*摄"
-    r"|供图|资料图片?|新华社发)\s*[)）]?\s*$"
+_EDITORS = re.compile(
+    r"^(?:本版|本期)?(?:责编|责任编辑|主编|编辑|美编|版式设计|版式|设计|校对|审校|制图|图表制作"
+    r"|统筹|监制|本版统筹)\s*[:：]"
+    rf"|^(?:本版|本期)?(?:责编|责任编辑|编辑|美编|校对)\s+{_NAMES}$"
 )
-_CAPTION_START = re.compile(r"^(?:图\s*[:：]|图片\s*[:：]|图为[ ，,：:]?|上图[:：]|下图[:：])")
-# `(下转3版)`, `（上接第1版）`, `(转2版)`, `（续第四版）`
+_EDITORS_MAX = 80  # characters: a line of names, not a paragraph
 _JUMP = re.compile(
-    r"[(（]\s*(?P<dir>下转|上接|转|接|续)\s*第?\s*[0-9一二三四五六七八九十]{1,3}\s*版\s*[)）]"
+    r"[(（]\s*(?P<dir>下转|上接|紧接|转|接|续)\s*第?\s*[0-9一二三四五六七八九十]{1,3}\s*版\s*[)）]"
 )
 _SPACES = re.compile(r"\s+")
-_AUTHOR_MAX = 24  # characters: a few names at most
-_CAPTION_TAIL = 60  # characters at the end of a line where a photo credit can sit
+_BYLINE_MAX = 48  # characters: a few names and roles at most
 
 
 @dataclass(frozen=True)
@@ -53,18 +78,32 @@ class Jumps:
     continued_from: bool = False  # (上接N版)
 
 
+@dataclass(frozen=True)
+class Closing:
+    """A line that ends a story, with the name it credits if any."""
+
+    text: str
+    credit: str | None = None
+
+
+def tidy(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
 def standalone_byline(line: str) -> str | None:
     """`本报记者 熊辉` → the byline as printed (spaces tidied), else None."""
     line = line.strip()
-    if len(line) > 40 or not _STANDALONE.match(line):
+    if len(line) > _BYLINE_MAX:
         return None
-    return _SPACES.sub(" ", line.lstrip("□■● "))
+    if _STANDALONE.match(line) or _ANONYMOUS.match(line):
+        return tidy(line.lstrip("□■●◎ "))
+    return None
 
 
 def is_author_name(line: str) -> bool:
-    """A 2–3 character name alone on a line (only meaningful under a headline)."""
+    """A bare name alone on a line (only a byline when it sits under a headline)."""
     line = line.strip()
-    return len(line) <= _AUTHOR_MAX and bool(_AUTHOR.match(line))
+    return len(line) <= 24 and bool(_AUTHOR.match(line))
 
 
 def split_dateline(paragraph: str) -> tuple[str | None, str, bool]:
@@ -73,29 +112,59 @@ def split_dateline(paragraph: str) -> tuple[str | None, str, bool]:
     The bool says whether the paragraph opened with a dateline at all.
     """
     match = _DATELINE.match(paragraph)
-    if not match:
+    if not match or match.end() == len(paragraph.rstrip()):
         return None, paragraph, False
-    who = match.group("own") or match.group("wire")
-    byline = _SPACES.sub(" ", who).strip() if who else None
-    return byline or None, paragraph[match.end() :].strip(), True
+    who = match.group("who") or match.group("reported")
+    if who and not _NAMED_CREDIT.match(tidy(who)):
+        return None, paragraph, False  # `本报讯（…）` holding something else
+    return (tidy(who) if who else None), paragraph[match.end() :].strip(), True
+
+
+def starts_with_dateline(paragraph: str) -> bool:
+    return split_dateline(paragraph)[2]
+
+
+def closing_line(line: str) -> Closing | None:
+    """A line that ends a story: a closing dateline, an author's note or a bracketed credit."""
+    line = line.strip()
+    if _BARE_DATELINE.match(line):
+        return Closing(line)
+    bracketed = _BRACKETED.match(line)
+    if bracketed is None or len(line) > 120:
+        return None
+    inside = tidy(bracketed.group("inside"))
+    if _CLOSING_NOTE.match(inside):
+        return Closing(line)
+    if (
+        len(inside) <= _BYLINE_MAX
+        and inside not in _NOT_NAMES
+        and not _COLUMN_TAG.search(inside)
+        and _NAMED_CREDIT.match(inside)
+    ):
+        return Closing(line, credit=inside)
+    return None
 
 
 def split_trailing_credit(paragraph: str) -> tuple[str | None, str]:
     """`…座谈。(记者 张三)` → ("记者 张三", "…座谈。")."""
-    match = _TRAILING_CREDIT.search(paragraph[-_CAPTION_TAIL:])
-    if not match:
+    tail = paragraph[-60:]
+    match = _TRAILING_CREDIT.search(tail)
+    if not match or _COLUMN_TAG.search(match.group("who")):
         return None, paragraph
-    cut = len(paragraph) - len(paragraph[-_CAPTION_TAIL:]) + match.start()
-    return _SPACES.sub(" ", match.group("who")).strip(), paragraph[:cut].rstrip()
+    cut = len(paragraph) - len(tail) + match.start()
+    return tidy(match.group("who")), paragraph[:cut].rstrip()
 
 
-def starts_with_dateline(paragraph: str) -> bool:
-    return bool(_DATELINE.match(paragraph))
+def is_editor_line(line: str) -> bool:
+    line = line.strip()
+    return len(line) <= _EDITORS_MAX and bool(_EDITORS.match(line))
 
 
 def is_caption(line: str) -> bool:
-    line = line.strip()
-    return bool(_CAPTION_END.search(line[-_CAPTION_TAIL:]) or _CAPTION_START.match(line))
+    """Kept for the Markdown reader; captions have their own module."""
+    from audiopaper.parse.captions import is_caption as caption_test
+
+    return caption_test(line)
 
 
 def strip_jumps(line: str) -> Jumps:
@@ -104,5 +173,5 @@ def strip_jumps(line: str) -> Jumps:
         return Jumps(line)
     text = _JUMP.sub("", line).strip()
     onward = any(d in ("下转", "转") for d in directions)
-    back = any(d in ("上接", "接", "续") for d in directions)
+    back = any(d in ("上接", "紧接", "接", "续") for d in directions)
     return Jumps(text, continues_elsewhere=onward, continued_from=back)

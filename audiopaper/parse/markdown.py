@@ -17,24 +17,27 @@ from dataclasses import dataclass
 from audiopaper.parse import bylines
 from audiopaper.parse.draft import Draft
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
-_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_FENCE = re.compile(r"^\s*(```|~~~)")
-_REFERENCE = re.compile(r"^\s*\[[^\]]{1,200}\]:\s*\S+")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_QUOTE = re.compile(r"^\s*(?:>\s?)+")
-_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)、])\s+")
+# Line patterns run on the line with its leading whitespace already cut (once, in
+# linear time), and none has two adjacent unbounded quantifiers over the same characters,
+# so a line costs time linear in its length however deep it is indented.
+_HEADING = re.compile(r"(#{1,6})[ \t]+(.*)")
+_RULE = re.compile(r"(?:[-*_][ \t]*){3,}")
+_TABLE_RULE_CHARS = frozenset("|:- \t")
+_FENCE = re.compile(r"```|~~~")
+_REFERENCE = re.compile(r"\[[^\]]{1,200}\]:[ \t]*\S")
+_QUOTE = re.compile(r"(?:>[ \t]?)+")
+_LIST_MARK = re.compile(r"(?:[-*+]|\d{1,3}[.)、])[ \t]+")
 _LABELLED_BYLINE = re.compile(r"^(作者|记者|文|通讯员|撰文|评论员)\s*[:：]\s*(.{1,40})$")
 _CAPTION_LEAD = re.compile(r"^(?:图|图片)\s*[:：]")
 
 # inline syntax, in order: images before links (an image is a link with a `!`),
 # code before emphasis (a `*` inside code is literal), tags after autolinks; every span is
-# bounded so that a line full of unmatched `[` or `*` stays linear
+# bounded, and link text stops at a `[`, so a line full of unmatched `[` or `*` stays
+# linear with a small constant
 _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[[^\]]{0,300}\]\([^)]{0,500}\)|!\[[^\]]{0,300}\]\[[^\]]{0,100}\]"), ""),
-    (re.compile(r"\[([^\]]{1,300})\]\([^)]{0,500}\)"), r"\1"),
-    (re.compile(r"\[([^\]]{1,300})\]\[[^\]]{0,100}\]"), r"\1"),
+    (re.compile(r"!\[[^\[\]]{0,300}\]\([^)]{0,500}\)|!\[[^\[\]]{0,300}\]\[[^\]]{0,100}\]"), ""),
+    (re.compile(r"\[([^\[\]]{1,300})\]\([^)]{0,500}\)"), r"\1"),
+    (re.compile(r"\[([^\[\]]{1,300})\]\[[^\]]{0,100}\]"), r"\1"),
     (re.compile(r"`{1,3}([^`]{1,500}?)`{1,3}"), r"\1"),
     (re.compile(r"<((?:https?|mailto):[^>\s]{1,500})>"), r"\1"),
     (re.compile(r"</?[A-Za-z][^<>]{0,200}>"), ""),
@@ -115,23 +118,86 @@ def _blocks(text: str) -> list[_Heading | list[str]]:
             blocks.append(paragraph.copy())
             paragraph.clear()
 
-    for raw in _COMMENT.sub("", text).split("\n"):
-        heading = _HEADING.match(raw)
+    for raw in strip_comments(text).split("\n"):
+        stripped = raw.strip()
+        heading = _HEADING.fullmatch(raw.rstrip()) if raw.startswith("#") else None
         if heading:
             flush()
             content = strip_inline(heading.group(2).rstrip().rstrip("#"))
             if content:
                 blocks.append(_Heading(min(len(heading.group(1)), 3), content))
-        elif not raw.strip() or _RULE.match(raw) or _TABLE_RULE.match(raw):
+        elif not stripped or _RULE.fullmatch(stripped) or _is_table_rule(stripped):
             flush()
-        elif not (_FENCE.match(raw) or _REFERENCE.match(raw)):
-            line = _LIST_MARK.sub("", _QUOTE.sub("", raw)).strip().strip("|").replace("|", " ")
-            if _LIST_MARK.match(raw):
+        elif not (_FENCE.match(stripped) or _REFERENCE.match(stripped)):
+            quote = _QUOTE.match(stripped)
+            unquoted = stripped[quote.end() :].lstrip() if quote else stripped
+            item = _LIST_MARK.match(unquoted)
+            line = unquoted[item.end() :] if item else unquoted
+            line = line.strip().strip("|").replace("|", " ")
+            if _LIST_MARK.match(stripped):
                 flush()  # each list item is a paragraph of its own
             if line:
                 paragraph.append(line)
     flush()
     return blocks
+
+
+def _without_inline_comments(line: str) -> str:
+    """``<!-- … -->`` spans inside one line removed (a scan, linear in the line)."""
+    out: list[str] = []
+    at = 0
+    while True:
+        start = line.find("<!--", at)
+        end = line.find("-->", start + 4) if start >= 0 else -1
+        if end < 0:
+            out.append(line[at:])
+            return "".join(out)
+        out.append(line[at:start])
+        at = end + 3
+
+
+def _is_table_rule(stripped: str) -> bool:
+    """``|---|:--:|`` and the like: only pipes, colons, dashes and spaces, with ``--``."""
+    return "--" in stripped and not set(stripped) - _TABLE_RULE_CHARS
+
+
+def strip_comments(text: str) -> str:
+    """HTML comments out, real text kept.
+
+    A comment inside one line (``标题<!-- 注 -->``) is removed. A comment over several
+    lines must start a line with ``<!--`` and end a line with ``-->``; if no such end
+    follows, the ``<!--`` was text and everything stays. An arrow inside a sentence
+    (``申请-->审核``) never closes a comment, so a stray ``<!--`` can never swallow the
+    articles after it.
+    """
+    lines = text.split("\n")
+    kept: list[str] = []
+    closers = [n for n, line in enumerate(lines) if line.rstrip().endswith("-->")]
+    next_closer = 0
+    number = 0
+    while number < len(lines):
+        line = _without_inline_comments(lines[number])
+        if line.lstrip().startswith("<!--"):
+            while next_closer < len(closers) and closers[next_closer] <= number:
+                next_closer += 1
+            if next_closer < len(closers):
+                number = closers[next_closer] + 1  # the whole comment, up to its end
+                continue
+        kept.append(line)
+        number += 1
+    return "\n".join(kept)
+
+
+def glue(above: str, below: str) -> str:
+    """Two lines of one paragraph as one: a space between two words or numbers (``1 2 3``
+    over ``4 5 6`` must not read 三十四), none between Chinese characters."""
+    if above and below and _word_char(above[-1]) and _word_char(below[0]):
+        return f"{above} {below}"
+    return above + below
+
+
+def _word_char(char: str) -> bool:
+    return char.isascii() and char.isalnum()
 
 
 def join_wrapped(lines: list[str]) -> str:

@@ -18,8 +18,12 @@ _DATE_LINE_EXTRAS = re.compile(
     r"星期[一二三四五六日天]|周[一二三四五六日天]|农历\S+|(?:总)?第\s*\d+\s*[期号]"
     r"|今日\s*\d+\s*版|[A-Z]{2}\s*\d{2}\s*-\s*\d{4}|\d{1,2}\s*版|[\s,，·|/]"
 )
-_PAPER = re.compile(rf"^[{CJK}]{{2,8}}(?:日报|晚报|时报|周报|都市报|商报|新闻|报)$")
-_PAPER_AT_TOP = re.compile(rf"^[{CJK}]{{2,8}}(?:日报|晚报|时报|周报|都市报|商报)$")
+_PAPER = re.compile(
+    rf"^[{CJK}]{{2,8}}(?:日报|晚报|时报|周报|都市报|商报|电讯|快报|早报|晨报|新闻|报)$"
+)
+_PAPER_AT_TOP = re.compile(
+    rf"^[{CJK}]{{2,8}}(?:日报|晚报|时报|周报|都市报|商报|电讯|快报|早报|晨报)$"
+)
 _MASTHEAD_DEPTH = 5  # lines from the top where a masthead date line may sit
 
 

@@ -1,81 +1,47 @@
-"""A plain-text page extracted from a PDF → article drafts.
+"""A plain-text page (or a PDF reader's blocks) → article drafts, in five steps:
 
-Three steps: classify lines (``lines.py``) → group them into blocks (runs of heading-like lines,
-single body/byline/caption/jump lines) → assemble articles, deciding for each run of heading
-lines whether it opens a new article or is a section subhead of the current one.
-
-The rules, in the order they are tried:
-
-- A run of heading lines opens a new article when there is no open article (none yet, or the
-  last one was closed by ``(下转N版)``, by a paragraph the page cut off, or by its headline), when
-  a byline follows it (``本报记者 X``, an author's bare name, a paragraph opening
-  ``本报讯(记者 X)``), when it holds a kicker (``——`` lead-in or a spaced slogan), when it has
-  three or more lines, when two or more blank lines precede it (more than the page's usual
-  gap), or when no body follows it. Otherwise its lines are section subheads
-  (``Paragraph(is_subhead=True)``) of the current article.
-- A bare 2–3 character name right under a heading line is the byline of a commentary, when body
-  text without its own ``本报讯(记者 X)`` follows; otherwise it is one more heading line.
-- Two or more blank lines split a run into headline groups. A group followed by no body (another
-  group, or the end of the page) is a headline printed after its body: it goes to the current
-  article if that article has a body but no headline yet, else it stands alone as a small
-  headline-only article (never merged into a neighbour).
-- A paragraph opening ``本报讯(…)`` always starts an article, unless it is the first body of the
-  article whose headline came just before. Body text with no open article starts a headless
-  article, titled from its first clause.
-- An orphan tail — a short (≤ 10 characters) complete sentence such as ``联动。`` right after an
-  article the page cut off — is attached to that article's last paragraph, which closes it.
-- A reporter credited at the end of a paragraph (``…。(记者 张三)``) is taken out of the text and
-  becomes the byline if the article has none.
-- Photo captions go to the current (nearest preceding) article's ``captions``; captions before
-  any article go to the first one. Jump markers are removed from the text.
+1. blocks (``blocks.py``): lines, wrapped lines re-joined; or blocks a layout reader built;
+2. what each block looks like on its own (``lines.py``): heading-like, byline, caption,
+   closing line, editors' line, jump marker, body;
+3. the page's furniture taken out: the masthead and running heads (which name the paper and
+   date, ``masthead.py``, ``runningheads.py``) and the editors' line are never read;
+4. context settles what a block alone cannot: a heading with commas inside is a headline only
+   when a byline, dateline or subtitle follows it, else a paragraph the page cut off; cut
+   paragraphs are re-joined; short captions printed before a credit for several pictures are
+   captions too (``captions.py``);
+5. the decoder (``decoder.py``) decides the articles for the whole page.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
 
-from audiopaper.parse import bylines
-from audiopaper.parse.draft import Draft, Ending
+from audiopaper.parse import bylines, captions
+from audiopaper.parse.blocks import Block, Layout, blocks_from_text
+from audiopaper.parse.decoder import BIG_GAP, decode
+from audiopaper.parse.draft import Draft
 from audiopaper.parse.lines import (
     Kind,
     Line,
-    is_complete,
-    is_kicker,
+    classify_blocks,
     join_broken_lines,
     normalize_gaps,
-    split_lines,
 )
 from audiopaper.parse.masthead import Masthead, read_masthead
+from audiopaper.parse.runningheads import RunningHead, running_head
 
-log = logging.getLogger(__name__)
-
-BIG_GAP = 2  # blank lines that separate layout blocks
-MAX_SUBHEAD_LINES = 2  # a subhead and its sub-subhead
-ORPHAN_TAIL_MAX = 10  # characters
-
-
-@dataclass(frozen=True)
-class HeadRun:
-    """Consecutive heading-like lines."""
-
-    lines: tuple[Line, ...]
-
-    @property
-    def texts(self) -> list[str]:
-        return [line.text for line in self.lines]
-
-    def groups(self) -> list[list[str]]:
-        """Split where two or more blank lines separate the lines."""
-        groups: list[list[str]] = []
-        for index, line in enumerate(self.lines):
-            if index == 0 or line.gap_before >= BIG_GAP:
-                groups.append([])
-            groups[-1].append(line.text)
-        return groups
-
-
-Block = HeadRun | Line
+UNCREDITED_CAPTIONS_MAX = 2  # captions a credit `以上图片均为…` may cover before its own
+HEAD_LINES_MAX = 2  # heading lines between a headline and its byline (kicker, subtitle)
+SUBHEAD_BALANCE = 0.5
+SUBHEAD_HALF_MAX = 14  # characters in each half of a two-part subhead
+_DATED = re.compile(
+    r"^(?:\d{2,4}年|\d{1,2}月\d{1,2}日|\d{1,2}日|近日|日前|今年|去年|目前|当天|当日)"
+)  # shortest part / longest part of a subhead's comma-separated halves
+_LABELLED = re.compile(r"^[^，,：:]{1,8}[：:]")  # `新成果：…`, `看点一：…`
+_COMMAS = re.compile(r"[，,]")
+_NOT_FURNITURE = (Kind.JUMP, Kind.CLOSING, Kind.BYLINE, Kind.CAPTION)
 
 
 @dataclass(frozen=True)
@@ -85,169 +51,109 @@ class PlainPage:
 
 
 def parse_plain(text: str) -> PlainPage:
-    lines = split_lines(text)
+    return parse_blocks(blocks_from_text(text))
+
+
+def parse_blocks(blocks: list[Block]) -> PlainPage:
+    """Decode a page given as blocks; layout hints on them are honoured."""
+    lines = classify_blocks(blocks)
     masthead = read_masthead([line.text for line in lines])
-    lines = join_broken_lines(normalize_gaps(lines[masthead.lines :]))
-    return PlainPage(_Assembler().run(group_blocks(lines)), masthead)
+    lines, heads = _without_furniture(lines[masthead.lines :])
+    lines = join_broken_lines(_settle_punctuated_headings(normalize_gaps(lines)))
+    lines = _uncredited_captions(lines)
+    paper = masthead.paper or next((h.paper for h in heads if h.paper), None)
+    date = masthead.date or _first_date([h.date for h in heads])
+    return PlainPage(decode(lines), Masthead(paper, date, masthead.lines))
 
 
-def group_blocks(lines: list[Line]) -> list[Block]:
-    """Runs of heading lines become one block; a bare name under a heading becomes a byline."""
-    blocks: list[Block] = []
-    run: list[Line] = []
+def _without_furniture(lines: list[Line]) -> tuple[list[Line], list[RunningHead]]:
+    """Drop running heads, page numbers and editors' lines; keep what the heads say."""
+    kept: list[Line] = []
+    heads: list[RunningHead] = []
+    for line in lines:
+        head = None
+        if line.layout in (None, Layout.RUNNING_HEAD) and line.kind not in _NOT_FURNITURE:
+            head = running_head(line.text)
+        if line.kind is Kind.RUNNING or head is not None:
+            if head is not None:
+                heads.append(head)
+            continue
+        if line.kind is Kind.EDITORS:
+            continue
+        kept.append(line)
+    return kept, heads
+
+
+def _first_date(dates: list[dt.date | None]) -> dt.date | None:
+    return next((d for d in dates if d is not None), None)
+
+
+def _settle_punctuated_headings(lines: list[Line]) -> list[Line]:
+    """A long or comma-bearing heading-like line is a headline if a byline, dateline or
+    subtitle follows it, a subhead if it is shaped like one, else body text."""
+    settled = list(lines)
     for index, line in enumerate(lines):
-        following = lines[index + 1] if index + 1 < len(lines) else None
-        if line.kind is Kind.AUTHOR and run and _starts_plain_body(following):
-            blocks.append(HeadRun(tuple(run)))
-            run = []
-            blocks.append(Line(line.text, Kind.BYLINE, line.gap_before))
-        elif line.kind in (Kind.HEADING, Kind.AUTHOR):
-            run.append(line)
-        else:
-            if run:
-                blocks.append(HeadRun(tuple(run)))
-                run = []
-            blocks.append(line)
-    if run:
-        blocks.append(HeadRun(tuple(run)))
-    return blocks
+        if not line.maybe_heading or line.layout is not None:
+            continue
+        if _announced(lines, index + 1) or _shaped_like_a_subhead(line.text):
+            settled[index] = replace(line, kind=Kind.HEADING, maybe_heading=False)
+    return settled
 
 
-def _starts_plain_body(line: Line | None) -> bool:
-    """Body text that does not bring its own byline (`本报讯(记者 X)`)."""
+def _shaped_like_a_subhead(text: str) -> bool:
+    """`看点一：…，…`, `“…，…”`, `…，…——`, or two balanced halves (`向远方，扎根奉献`);
+    a paragraph's cut-off piece (`北碚区是传统制造业大区，仪器仪表`) is none of these."""
+    if _LABELLED.match(text) or text.endswith("——"):
+        return True
+    if text.startswith("“") and text.endswith("”"):
+        return True
+    if _DATED.match(text):
+        return False  # `2023年12月末，…`: a sentence opens with its time, a subhead does not
+    parts = [len(part) for part in _COMMAS.split(text)]
     return (
-        line is not None and line.kind is Kind.TEXT and not bylines.starts_with_dateline(line.text)
+        len(parts) == 2
+        and max(parts) <= SUBHEAD_HALF_MAX
+        and min(parts) >= SUBHEAD_BALANCE * max(parts)
     )
 
 
-class _Assembler:
-    def __init__(self) -> None:
-        self.drafts: list[Draft] = []
-        self.early_captions: list[str] = []
-
-    @property
-    def current(self) -> Draft | None:
-        return self.drafts[-1] if self.drafts else None
-
-    def run(self, blocks: list[Block]) -> list[Draft]:
-        for index, block in enumerate(blocks):
-            if isinstance(block, HeadRun):
-                self.take_run(block, _next_content(blocks, index + 1))
-            elif block.kind is Kind.BYLINE:
-                self.take_byline(block.text)
-            elif block.kind is Kind.CAPTION:
-                self.take_caption(block.text)
-            elif block.kind is Kind.JUMP:
-                self.take_jump(block)
-            else:
-                self.take_text(block)
-        if self.early_captions and self.drafts:
-            self.drafts[0].captions[:0] = self.early_captions
-        return self.drafts
-
-    def start(self, headline: list[str] | None = None) -> Draft:
-        draft = Draft()
-        if headline:
-            draft.set_headline(headline)
-        self.drafts.append(draft)
-        return draft
-
-    def take_run(self, run: HeadRun, following: Block | None) -> None:
-        current = self.current
-        if current is not None and current.is_open and not _opens_article(run, following):
-            for text in run.texts:
-                current.add_text(text, subhead=True)
-            return
-        groups = run.groups()
-        for group in groups[:-1]:
-            self.take_headline_without_body(group)
-        if _is_body(following):
-            self.start(groups[-1])
-        else:
-            self.take_headline_without_body(groups[-1])
-
-    def take_headline_without_body(self, group: list[str]) -> None:
-        current = self.current
-        if current is not None and current.title is None and current.has_body:
-            current.set_headline(group)  # the headline was printed under its body
-        else:
-            log.info("headline without a body: %s", " / ".join(group))
-            current = self.start(group)
-        current.ending = Ending.CLOSED
-
-    def take_byline(self, byline: str) -> None:
-        current = self.current
-        if current is None or not current.is_open or current.has_body:
-            current = self.start()
-        current.byline = current.byline or byline
-
-    def take_caption(self, caption: str) -> None:
-        if self.current is None:
-            self.early_captions.append(caption)
-        else:
-            self.current.captions.append(caption)
-
-    def take_jump(self, line: Line) -> None:
-        current = self.current
-        if current is not None and (line.continues_elsewhere or current.has_body):
-            current.ending = Ending.JUMPED
-
-    def take_text(self, line: Line) -> None:
-        draft = self.draft_for_text(line)
-        if draft is None:
-            return
-        byline, body, _ = bylines.split_dateline(line.text)
-        draft.byline = draft.byline or byline or line.credit
-        draft.add_text(body)
-        if line.continues_elsewhere:
-            draft.ending = Ending.JUMPED
-        elif body and not is_complete(body):
-            draft.ending = Ending.CUT
-
-    def draft_for_text(self, line: Line) -> Draft | None:
-        """The article this body line belongs to (None: it was attached as an orphan tail)."""
-        current = self.current
-        if current is None:
-            return self.start()
-        if current.ending is Ending.CUT and _is_orphan_tail(line):
-            current.extend_last(line.text)
-            current.ending = Ending.CLOSED
-            log.info("attached the orphan tail %r to %r", line.text, current.paragraphs[-1].text)
-            return None
-        dateline = bylines.starts_with_dateline(line.text)
-        if not current.is_open or (dateline and current.has_body):
-            return self.start()
-        if line.continued_from and current.has_body:
-            return self.start()
-        return current
+def _announced(lines: list[Line], start: int) -> bool:
+    """Does a byline, dateline or subtitle follow, past captions and up to two more heading
+    lines (a subtitle, or the headline under a kicker)?"""
+    headings = 0
+    for line in lines[start:]:
+        if line.kind is Kind.CAPTION:
+            continue
+        if _announces_a_story(line):
+            return True
+        if (line.kind is Kind.HEADING or line.maybe_heading) and headings < HEAD_LINES_MAX:
+            headings += 1
+            continue
+        return False
+    return False
 
 
-def _next_content(blocks: list[Block], start: int) -> Block | None:
-    """The next block that is not a caption or a jump marker."""
-    for block in blocks[start:]:
-        if isinstance(block, HeadRun) or block.kind not in (Kind.CAPTION, Kind.JUMP):
-            return block
-    return None
+def _announces_a_story(line: Line | None) -> bool:
+    if line is None:
+        return False
+    if line.kind is Kind.BYLINE or (line.kind is Kind.AUTHOR and line.gap_before < BIG_GAP):
+        return True
+    if line.kind is Kind.TEXT:
+        return bylines.starts_with_dateline(line.text)
+    return line.kind is Kind.HEADING and line.text.startswith(("——", "—"))
 
 
-def _is_body(block: Block | None) -> bool:
-    return isinstance(block, Line) and block.kind in (Kind.TEXT, Kind.BYLINE)
-
-
-def _opens_article(run: HeadRun, following: Block | None) -> bool:
-    byline_follows = isinstance(following, Line) and (
-        following.kind is Kind.BYLINE
-        or (following.kind is Kind.TEXT and bylines.starts_with_dateline(following.text))
-    )
-    return (
-        byline_follows
-        or any(line.kind is Kind.HEADING and is_kicker(line.text) for line in run.lines)
-        or len(run.lines) > MAX_SUBHEAD_LINES
-        or run.lines[0].gap_before >= BIG_GAP
-        or not _is_body(following)
-    )
-
-
-def _is_orphan_tail(line: Line) -> bool:
-    text = line.text
-    return line.kind is Kind.TEXT and len(text) <= ORPHAN_TAIL_MAX and is_complete(text)
+def _uncredited_captions(lines: list[Line]) -> list[Line]:
+    """Short descriptions just before a credit for several pictures are captions too."""
+    result = list(lines)
+    for index, line in enumerate(lines):
+        if line.kind is not Kind.CAPTION or not captions.covers_several(line.text):
+            continue
+        for back in range(index - 1, max(-1, index - 1 - UNCREDITED_CAPTIONS_MAX), -1):
+            earlier = result[back]
+            if earlier.kind is not Kind.TEXT or earlier.layout is Layout.BODY:
+                break
+            if not captions.could_be_uncredited_caption(earlier.text):
+                break
+            result[back] = replace(earlier, kind=Kind.CAPTION)
+    return result

@@ -27,8 +27,11 @@ from audiopaper.publish.registry import (
     EpisodeRecord,
     Removal,
     edition_folder,
+    ensure_readable,
+    keep_settings_copy,
     list_episodes,
     remove,
+    servable_episodes,
     upsert,
 )
 from audiopaper.publish.show import (
@@ -105,12 +108,14 @@ def refresh_site(
     """Rewrite the channel cover, ``feed.xml`` and ``index.html`` from the registry.
     A ``config`` given is remembered for later rebuilds; none means the remembered one.
     The show keeps the guid of its first build; a new address is recorded as a move."""
+    ensure_readable(out_dir)  # a damaged registry is rebuilt before the show is read
     config = with_identity(out_dir, config or saved_config(out_dir))
     remember_published(out_dir, config)
+    keep_settings_copy(out_dir)  # beside the registry, for repairs
     now = now or dt.datetime.now(dt.UTC)
     cover = _channel_cover(Path(out_dir), config)
     config = replace(config, cover_file=cover.name)
-    records = list_episodes(out_dir)
+    records = servable_episodes(out_dir)  # a hand-deleted edition must not be a 404
     files = [
         cover,
         write_feed(out_dir, records, config, now),

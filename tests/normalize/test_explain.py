@@ -22,9 +22,9 @@ def test_rewrites_carry_offsets_rule_and_reading() -> None:
 
 
 def test_unknown_symbols_are_kept_and_reported() -> None:
-    result = explain("代号#5与@符号")
-    assert result.spoken == "代号#五与@符号"
-    assert [u.text for u in result.unhandled] == ["#", "@"]
+    result = explain("代号#5与^符号")
+    assert result.spoken == "代号#五与^符号"
+    assert [u.text for u in result.unhandled] == ["#", "^"]
     assert all(isinstance(u, Unhandled) and u.reason for u in result.unhandled)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from audiopaper.models import Edition
-from audiopaper.parse import detect_format, parse_page
+from audiopaper.parse import UNNAMED_PAPER, detect_format, parse_page
 from audiopaper.parse.markdown import join_wrapped, strip_inline
 
 TODAY = dt.date(2024, 5, 1)
@@ -146,8 +146,8 @@ def test_markdown_structure(name: str) -> None:
         ("# 滨江日报 2024年3月19日", "滨江日报", dt.date(2024, 3, 19)),
         ("# 滨江日报 · 2024-03-19 星期二", "滨江日报", dt.date(2024, 3, 19)),
         ("# 滨江日报", "滨江日报", TODAY),
-        ("# 2024年3月19日", "每日新闻", dt.date(2024, 3, 19)),
-        ("## 只有文章", "每日新闻", TODAY),
+        ("# 2024年3月19日", UNNAMED_PAPER, dt.date(2024, 3, 19)),
+        ("## 只有文章", UNNAMED_PAPER, TODAY),
     ],
 )
 def test_paper_and_date_from_the_title(title_line: str, paper: str, date: dt.date) -> None:
@@ -167,11 +167,10 @@ def test_text_before_the_first_article_is_a_headless_article() -> None:
     assert [a.title for a in edition.articles] == ["今日导读：本期共三篇", "标题"]
 
 
-def test_no_article_headings_is_one_article_named_after_the_edition() -> None:
+def test_no_article_headings_is_one_article_titled_from_its_first_sentence() -> None:
     edition = parse_md("# 滨江日报 2024年3月19日\n\n第一段。\n\n第二段。")
-    assert [(a.title, len(a.paragraphs)) for a in edition.articles] == [
-        ("滨江日报 2024年3月19日", 2)
-    ]
+    assert [(a.title, len(a.paragraphs)) for a in edition.articles] == [("第一段", 2)]
+    assert any("no headline" in note for note in edition.notes)
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from audiopaper.models import Article
-from audiopaper.parse import parse_page
+from audiopaper.parse import UNNAMED_PAPER, parse_page
 from audiopaper.parse.lines import Kind, classify
 
 TODAY = dt.date(2024, 5, 1)
@@ -83,9 +83,10 @@ CASES = {
         "标题乙\n\n本报讯（记者 李四 王五）正文乙。",
         [("标题乙", "记者 李四 王五", ["正文乙。"])],
     ),
+    # a dateline naming no reporter is read as printed (real pages are checked that way)
     "dateline-without-reporter": (
         "标题乙\n\n本报讯 正文乙。",
-        [("标题乙", None, ["正文乙。"])],
+        [("标题乙", None, ["本报讯 正文乙。"])],
     ),
     "author-under-commentary-headline": (
         "标题甲\n\n本报记者 张三\n\n第一段。\n\n评论的标题\n\n江明远\n\n评论正文。",
@@ -213,9 +214,9 @@ def test_kicker_and_subtitles_are_split() -> None:
     ("page", "paper", "date"),
     [
         ("滨江日报\n\n2024年3月18日 星期一\n\n标题\n\n正文。", "滨江日报", dt.date(2024, 3, 18)),
-        ("2024年3月18日 星期一\n\n标题\n\n正文。", "每日新闻", dt.date(2024, 3, 18)),
+        ("2024年3月18日 星期一\n\n标题\n\n正文。", UNNAMED_PAPER, dt.date(2024, 3, 18)),
         ("江城晚报\n\n标题\n\n正文。", "江城晚报", TODAY),
-        ("标题\n\n2024年3月18日，正文。", "每日新闻", TODAY),
+        ("标题\n\n2024年3月18日，正文。", UNNAMED_PAPER, TODAY),
     ],
 )
 def test_masthead(page: str, paper: str, date: dt.date) -> None:

@@ -27,11 +27,13 @@ def test_unknown_format_is_a_parse_error() -> None:
         parse_page("正文。", fmt="pdf", today=TODAY)
 
 
-def test_no_headline_is_one_article_named_after_paper_and_date() -> None:
+def test_no_headline_is_one_article_titled_from_its_first_sentence() -> None:
     page = "第一段正文，没有标题。\n\n第二段正文。\n\n现场照片。 记者 王五 摄"
     edition = parse_page(page, fmt="text", paper="江城晚报", today=TODAY)
     (article,) = edition.articles
-    assert article.title == "江城晚报 2024年5月1日"
+    assert article.title == "第一段正文，没有标题"
+    assert article.title_is_derived
+    assert [note for note in edition.notes if "no headline" in note]
     assert [p.text for p in article.paragraphs] == ["第一段正文，没有标题。", "第二段正文。"]
     assert article.captions == ("现场照片。 记者 王五 摄",)
 

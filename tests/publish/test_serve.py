@@ -124,7 +124,7 @@ def test_ranges_we_do_not_handle_send_the_whole_file(
         ("/", "text/html; charset=utf-8"),
         ("/index.html", "text/html; charset=utf-8"),
         ("/feed.xml", "application/rss+xml; charset=utf-8"),
-        ("/2026-11-26/chapters.json", "application/json; charset=utf-8"),
+        ("/2026-11-26/chapters.json", "application/json+chapters"),
         ("/2026-11-26/transcript.vtt", "text/vtt; charset=utf-8"),
         ("/2026-11-26/transcript.srt", "application/x-subrip; charset=utf-8"),
         ("/2026-11-26/cover.png", "image/png"),

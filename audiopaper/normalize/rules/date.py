@@ -11,7 +11,7 @@ import re
 
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_digits, read_int
-from audiopaper.normalize.rules.common import RANGE_SEP, range_word
+from audiopaper.normalize.rules.common import RANGE_SEP, is_measure, range_word
 
 _SEP = r"[-/.·]"
 
@@ -51,7 +51,30 @@ def _era(m: re.Match[str], ctx: Context) -> str:
     )
 
 
-def _year4(m: re.Match[str], ctx: Context) -> str:
+# Before a number of years, words that make it a span of time: 约5000年前, 距今2000年.
+_SPAN_BEFORE = (
+    "约",
+    "近",
+    "达",
+    "逾",
+    "超过",
+    "长达",
+    "历时",
+    "经过",
+    "距今",
+    "相距",
+    "上下",
+    "余",
+)
+
+
+def _year4(m: re.Match[str], ctx: Context) -> str | None:
+    """2024年 → 二零二四年, but 5000年 and 约2000年前 are spans (五千年, 两千年)."""
+    before = ctx.before(m.start(), 4)
+    if before.endswith(("公元", "公元前")):
+        return read_digits(m.group(0))
+    if int(m.group(0)) > 2100 or before.endswith(_SPAN_BEFORE):
+        return None  # the cardinal rule reads it
     return read_digits(m.group(0))
 
 
@@ -114,8 +137,59 @@ def _ym(m: re.Match[str], ctx: Context) -> str | None:
     return None if tail is None else read_digits(m.group("y")) + "年" + tail
 
 
+def _document_year(m: re.Match[str], ctx: Context) -> str:
+    """〔2025〕8号: the year of a document number, digit by digit."""
+    return read_digits(m.group(0))
+
+
+def _season(m: re.Match[str], ctx: Context) -> str | None:
+    """24/25赛季 → 二四二五赛季; 2024/25赛季 → 二零二四到二五赛季 (consecutive years only)."""
+    first, second = m.group("a"), m.group("b")
+    if int(first[-2:]) + 1 != int(second[-2:]) % 100 and int(second[-2:]) != 0:
+        return None
+    if len(first) == 2 and len(second) == 2:
+        return read_digits(first) + read_digits(second)
+    return read_digits(first) + "到" + read_digits(second)
+
+
+def _year_before_event(m: re.Match[str], ctx: Context) -> str:
+    """2008奥运会, 2024届, 2025版: a year, digit by digit."""
+    return read_digits(m.group(0))
+
+
+_QUANTITY_AFTER = ("多", "余", "万", "亿", "千", "百", "十", "以", "左右", "上下", "平", "来", "几")
+
+
+def _year_before_name(m: re.Match[str], ctx: Context) -> str | None:
+    """2025世界人工智能大会, 到2035基本建成: a year glued to a name or a clause."""
+    after = ctx.after(m.end(), 4)
+    if is_measure(after) or after.startswith(_QUANTITY_AFTER) or ctx.before(m.start(), 1) == "第":
+        return None
+    return read_digits(m.group(0))
+
+
+_EVENTS = (
+    "奥运会|冬奥会|残奥会|亚运会|全运会|世运会|大运会|世博会|世园会|进博会|服贸会|广交会|"
+    "世界杯|欧洲杯|亚洲杯|美洲杯|春晚|峰会|年会|论坛|版|款|届|级|财年|财政年度|年度|赛季|"
+    "学年|冬奥|奥运"
+)
+
 # Order: full numeric dates before year/month/day pieces; year ranges before single years.
 RULES = (
+    Rule("year", re.compile(r"(?<=[〔［\[（(])\s?(?:19|20)\d\d(?=\s?[〕］\]）)])"), _document_year),
+    Rule(
+        "season",
+        re.compile(
+            r"(?<![\d.:/-])(?P<a>\d{2}|(?:19|20)\d\d)\s?[/-]\s?(?P<b>(?:19|20)\d\d|\d{2})(?![\d.%])"
+            r"(?=\s?(?:赛季|学年|财年|季))"
+        ),
+        _season,
+    ),
+    Rule(
+        "year",
+        re.compile(rf"(?<![\d.])(?:19\d\d|20[0-4]\d)(?=\s?(?:{_EVENTS}))"),
+        _year_before_event,
+    ),
     Rule(
         "era",
         re.compile(
@@ -164,6 +238,11 @@ RULES = (
         _years,
     ),
     Rule("year", re.compile(r"(?<![\d.])\d{4}(?=年)"), _year4),
+    Rule(
+        "year",
+        re.compile(r"(?<![\d.,])(?:19\d\d|20[0-4]\d)(?![\d.,])(?=[\u4e00-\u9fff])"),
+        _year_before_name,
+    ),
     Rule("year", re.compile(r"(?<![\d.])\d{2,3}(?=年)"), _year2),
     Rule("year", re.compile(r"(?<![\d.])\d[05](?=后)(?!后[\d])"), _generation),
     Rule(

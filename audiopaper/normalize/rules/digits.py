@@ -23,8 +23,20 @@ def _phone(m: re.Match[str], ctx: Context) -> str:
     return read_digits(m.group(0), yao=True)
 
 
+def _international(m: re.Match[str], ctx: Context) -> str:
+    """+86 10 6512 3456 → 八六幺零六五幺二三四五六: the country code and number digit by
+    digit; the plus is not read (as with +86 before a mobile number, like the peers)."""
+    return read_digits(m.group(0), yao=True)
+
+
+def _extension(m: re.Match[str], ctx: Context) -> str:
+    """An extension after 转 (12345转8001): a code, digit by digit."""
+    return read_digits(m.group(0), yao=True)
+
+
 def _context_code(m: re.Match[str], ctx: Context) -> str:
-    return m.group(1) + m.group(2) + read_digits(m.group(3), yao=True)
+    # The words and punctuation before the code as written (订单号： keeps its colon).
+    return ctx.text[m.start() : m.start(3)] + read_digits(m.group(3), yao=True)
 
 
 def _quoted(m: re.Match[str], ctx: Context) -> str | None:
@@ -72,6 +84,11 @@ def _rules() -> tuple[Rule, ...]:
     return (
         Rule(
             "phone",
+            re.compile(r"(?<![\d+])\+\s?\d{1,3}(?:[\s-]?\d){6,13}(?!\d)"),
+            _international,
+        ),
+        Rule(
+            "phone",
             re.compile(
                 r"(?<![\d+])(?:\+\s?\d{1,3}[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"
                 r"|(?<![\d.])0\d{2,3}-?\d{7,8}(?!\d)"
@@ -81,7 +98,9 @@ def _rules() -> tuple[Rule, ...]:
         ),
         Rule(
             "code",
-            re.compile(rf"({contexts})[:：]?\s?([A-Za-z]{{0,2}})(\d[\d-]{{1,}}\d)(?![\d.])"),
+            re.compile(
+                rf"({contexts})((?:为|是)?[:：]?\s?[A-Za-z]{{0,2}})(\d[\d-]{{1,}}\d)(?![\d.])"
+            ),
             _context_code,
         ),
         Rule("quoted-code", re.compile(r"(?<=[“\"‘'「])\d{3,}(?=[”\"’'」])"), _quoted),
@@ -90,7 +109,13 @@ def _rules() -> tuple[Rule, ...]:
         ),
         Rule("plate", re.compile(rf"(?<=[{_PLATE}])[A-Z]·?[A-Z0-9]{{5,6}}(?![A-Za-z0-9])"), _plate),
         Rule("bus-line", re.compile(r"(?<![\d.])\d{2,4}(?=路)"), _bus),
+        Rule(
+            "flight",
+            re.compile(r"(?<![A-Za-z0-9])[A-Z0-9]{2}\d{3,4}(?=\s?(?:次)?航班)"),
+            _plate,
+        ),
         Rule("room", re.compile(r"(?<![\d.])\d{3,4}(?=室|号房|房间)"), _phone),
+        Rule("extension", re.compile(r"(?<=[\d\x00]转)\d{1,6}(?![\d.])"), _extension),
     )
 
 

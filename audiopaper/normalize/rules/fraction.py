@@ -11,7 +11,9 @@ from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_int
 
 
-def _speak(m: re.Match[str], ctx: Context) -> str:
+def _speak(m: re.Match[str], ctx: Context) -> str | None:
+    if ctx.after(m.end(), 2) in ("事件", "惨案", "袭击"):
+        return None  # 9/11事件 is a date, read by the symbols rule
     sign = "负" if m.group("s") else ""
     return sign + read_int(m.group("d"), liang=False) + "分之" + read_int(m.group("n"), liang=False)
 

@@ -65,5 +65,6 @@ RULES = (
         re.compile(rf"(?<![\d.A-Za-z])[-±]?{NUM}(?:\s?(?:{_OP})\s?[-±]?{NUM})+(?![\d.])"),
         _expression,
     ),
-    Rule("math", re.compile(r"(?:<=|>=|[≤≥≠≈±])\s?(?=-?\d)"), _operator),
+    # Before a number, or one an earlier rule read (≥90% → 大于等于百分之九十).
+    Rule("math", re.compile(r"(?:<=|>=|[≤≥≠≈±<>])\s?(?=-?[\d\x00])"), _operator),
 )

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from audiopaper.normalize.engine import Context, Rule
-from audiopaper.normalize.rules.common import NUM, say_with_unit, unit_pattern
+from audiopaper.normalize.numbers import read_number
+from audiopaper.normalize.rules.common import NUM, say_with_unit, unit_pattern, units
 
 _TEMPERATURE = ("摄氏度", "华氏度", "度")
 
@@ -19,7 +20,10 @@ _RATE_WORDS = {"每小时": "时速", "每秒": "秒速"}
 
 
 def _speak(m: re.Match[str], ctx: Context) -> str:
-    unit = m.group("u")
+    unit, scale = m.group("u"), m.group("k")
+    if scale:  # 50亿kWh → 五十亿千瓦时
+        before, _, after = units()[unit][0].rpartition("|")
+        return before + read_number(m.group("n")) + scale + after
     spoken = say_with_unit(m.group("n"), unit)
     for rate, word in _RATE_WORDS.items():
         if spoken.startswith(rate) and ctx.before(m.start(), 2) == word:
@@ -34,7 +38,8 @@ RULES = (
     Rule(
         "measure",
         re.compile(
-            rf"(?:(?<![\dA-Za-z])(?P<s>-)\s?)?(?<![\d.A-Za-z])(?P<n>{NUM})\s?(?P<u>{unit_pattern()})"
+            rf"(?:(?<![\dA-Za-z])(?P<s>-)\s?)?(?<![\d.A-Za-z])(?P<n>{NUM})(?P<k>万亿|亿|万)?\s?"
+            rf"(?P<u>{unit_pattern()})"
         ),
         _speak,
     ),

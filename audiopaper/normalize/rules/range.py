@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from audiopaper.normalize.engine import Context, Rule
+from audiopaper.normalize.numbers import read_number
 from audiopaper.normalize.rules.common import (
     NUM,
     RANGE_SEP,
@@ -19,6 +20,7 @@ from audiopaper.normalize.rules.common import (
 )
 
 _TEMPERATURES = ("℃", "°C", "℉", "°F", "°")
+_SCALE = "万亿|千万|百万|十万|[十百千万亿]"
 
 
 def _side(number: str, unit: str | None, after: str, cold: bool = False) -> str:
@@ -29,8 +31,18 @@ def _side(number: str, unit: str | None, after: str, cold: bool = False) -> str:
     return sign + (say_with_unit(number, unit) if unit else count(number, after, strip_zeros=money))
 
 
+def _scaled(number: str, scale: str) -> str:
+    """5千 → 五千, 2万 → 两万 (a 2 before 百/千/万/亿 reads 两)."""
+    head = "两" if number == "2" and scale[:1] in "百千万亿" else read_number(number)
+    return head + scale
+
+
 def _numbers(m: re.Match[str], ctx: Context) -> str:
     after = ctx.after(m.end(), 3)
+    scale_a, scale_b = m.group("ka"), m.group("kb")
+    if scale_a or scale_b:  # 5千-8千元 → 五千到八千元, 3-5万人 → 三到五万人
+        first = _scaled(m.group("a"), scale_a or "")
+        return first + range_word(m.group("sep")) + _scaled(m.group("b"), scale_b or "")
     unit_a, unit_b = m.group("u"), m.group("v")
     cold = (unit_b or unit_a or "") in _TEMPERATURES or after.startswith(("摄氏度", "度"))
     # 3-5km: the unit is said once, after the second number.
@@ -45,8 +57,8 @@ def _rules() -> tuple[Rule, ...]:
         Rule(
             "range",
             re.compile(
-                rf"(?<![\d.:/A-Za-z-])(?P<a>-?{NUM})(?P<u>{unit})?{RANGE_SEP}"
-                rf"(?P<b>{NUM})(?P<v>{unit})?(?![\d:/])(?!\.\d)"
+                rf"(?<![\d.:/A-Za-z-])(?P<a>-?{NUM})(?:(?P<ka>{_SCALE})|(?P<u>{unit}))?{RANGE_SEP}"
+                rf"(?P<b>{NUM})(?:(?P<kb>{_SCALE})|(?P<v>{unit}))?(?![\d:/])(?!\.\d)"
             ),
             _numbers,
         ),

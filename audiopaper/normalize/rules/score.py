@@ -21,7 +21,31 @@ def _strong(ctx: Context, m: re.Match[str]) -> bool:
     return strong_score_context(ctx, m.start()) or strong_score_context(ctx, m.end() + 12)
 
 
+# 以7-5拿下首盘, 以2-1战胜: a result between 以 and a verb of winning or losing.
+_RESULT_VERB = re.compile(
+    r"(?:拿下|赢下|赢得|获胜|取胜|胜出|战胜|击败|力克|险胜|完胜|横扫|落败|告负|不敌|负于|"
+    r"输给|输掉|逆转|淘汰|晋级|胜|负|的比分|结束|收官|终结)"
+)
+
+
+_LISTED_RESULT = re.compile(r"以\s?\d{1,3}\s?[-:]\s?\d{1,3}(?:、\d{1,3}\s?[-:]\s?\d{1,3})*、$")
+
+
+def _result(ctx: Context, m: re.Match[str]) -> bool:
+    if _LISTED_RESULT.search(ctx.before(m.start(), 24)):
+        return True  # 以6-3、6-4战胜: the sets after the first
+    before = ctx.before(m.start(), 3).rstrip()
+    after = ctx.after(m.end(), 6).lstrip()
+    return before.endswith(("以", "比分", "局分", "盘分", "比分为", "战成", "打成")) and bool(
+        _RESULT_VERB.match(after) or not after or after[0] in "，。；、,;"
+    )
+
+
 def _speak(m: re.Match[str], ctx: Context) -> str | None:
+    if "/" in m.group(0) and ctx.after(m.end(), 2) == "决赛":
+        return None  # 1/8决赛: the round of sixteen, a fraction
+    if _result(ctx, m):
+        return score(m.group(1), m.group(2))
     if "/" in m.group(0) and not m.group(0).startswith(" ") and not _strong(ctx, m):
         return None  # 1/3 is a fraction unless spaced off a team name (拉齐奥 2/2)
     before = ctx.before(m.start(), 2)
@@ -32,10 +56,29 @@ def _speak(m: re.Match[str], ctx: Context) -> str | None:
     return None
 
 
+def _ratio(m: re.Match[str], ctx: Context) -> str:
+    return score(m.group(1), m.group(2))
+
+
+def _listed(m: re.Match[str], ctx: Context) -> str | None:
+    return score(m.group(1), m.group(2)) if _result(ctx, m) else None
+
+
 RULES = (
     Rule(
         "score",
         re.compile(r"(?<=[\u4e00-\u9fff])\s?(\d{1,3})\s?[-/]\s?(\d{1,3})(?![\d./%-])"),
         _speak,
+    ),
+    Rule("score", re.compile(r"(?<=[、，,])\s?(\d{1,3})\s?-\s?(\d{1,3})(?![\d./%-])"), _listed),
+    # 3-2逆转, 2-0完胜: a result named by the verb after it, wherever it stands.
+    Rule(
+        "score",
+        re.compile(
+            r"(?<![\d.:/-])(\d{1,3})\s?-\s?(\d{1,3})(?![\d./%-])"
+            r"(?=\s?(?:逆转|获胜|取胜|战胜|击败|力克|险胜|完胜|大胜|横扫|落败|告负|不敌|负于|胜出|"
+            r"赢下|拿下|的比分|结束比赛))"
+        ),
+        _ratio,
     ),
 )

@@ -20,6 +20,14 @@ def _plus(m: re.Match[str], ctx: Context) -> str:
     return "加"
 
 
+def _word(m: re.Match[str], ctx: Context) -> str:
+    return _NAMES[m.group(0).strip()]
+
+
+# Symbols between words, read by name: 研发&创新 → 研发和创新, @某某 → at某某.
+_NAMES = {"&": "和", "@": "at", "~": "到", "#": "井号", "№": "第"}
+
+
 def _per(m: re.Match[str], ctx: Context) -> str:
     unit = m.group("u")
     if unit in units():
@@ -37,13 +45,20 @@ def _event(m: re.Match[str], ctx: Context) -> str | None:
 def _rules() -> tuple[Rule, ...]:
     per_words = alternation(words("measure_words.tsv"))
     return (
-        Rule("symbol", re.compile(rf"(?<=[{_CJK}”）)])\s?\+\s?(?=[{_CJK}“（(]|$)"), _plus),
+        Rule(
+            "symbol",
+            re.compile(rf"(?<=[{_CJK}”）)])\s?\+\s?(?=[{_CJK}“”\"'’（()）、，,。；;]|$)"),
+            _plus,
+        ),
         Rule(
             "symbol",
             re.compile(rf"(?<=[{_CJK}A-Za-z])/(?:(?P<u>{unit_pattern()})|(?={per_words}))"),
             _per,
         ),
         Rule("date", re.compile(rf"(?<![\d.])(\d{{1,2}})·(\d{{1,2}})(?=[{_CJK}”\s]|$)"), _event),
+        Rule("date", re.compile(r"(?<![\d./])(\d{1,2})/(\d{1,2})(?=事件|惨案|袭击)"), _event),
+        Rule("symbol", re.compile(r"\s?[&@]\s?|№\s?(?=\d)"), _word),
+        Rule("symbol", re.compile(rf"(?<=[{_CJK}])\s?~\s?(?=[{_CJK}])"), _word),
     )
 
 

@@ -11,8 +11,8 @@ import re
 
 from audiopaper.normalize.data import words
 from audiopaper.normalize.engine import Context, Rule
-from audiopaper.normalize.numbers import read_int
-from audiopaper.normalize.rules.common import RANGE_SEP, range_word
+from audiopaper.normalize.numbers import read_digits, read_int
+from audiopaper.normalize.rules.common import RANGE_SEP, is_measure, range_word
 
 
 def strong_score_context(ctx: Context, pos: int) -> bool:
@@ -41,9 +41,36 @@ def score(left: str, right: str) -> str:
     return read_int(left, liang=False) + "比" + read_int(right, liang=False)
 
 
+# A clock time, whatever the words before it: 比赛20:30开球, 北京时间20:30.
+_TIME_AFTER = re.compile(
+    r"\s?(?:开球|开赛|开打|开始|开幕|开播|举行|进行|结束|截止|起|前|后|左右|许|至|到)"
+)
+_TIME_BEFORE = (
+    "时间",
+    "晚上",
+    "上午",
+    "下午",
+    "中午",
+    "凌晨",
+    "早上",
+    "今晚",
+    "明晚",
+    "当晚",
+    "将于",
+    "定于",
+)
+
+
+def _clock_context(m: re.Match[str], ctx: Context) -> bool:
+    before = ctx.before(m.start(), 4).rstrip()
+    return bool(_TIME_AFTER.match(ctx.after(m.end(), 3))) or before.endswith(_TIME_BEFORE)
+
+
 def _speak(m: re.Match[str], ctx: Context) -> str | None:
     hour, minute, second, suffix = m.group("h", "m", "s", "x")
-    sporty = strong_score_context(ctx, m.start()) or strong_score_context(ctx, m.end() + 12)
+    sporty = not _clock_context(m, ctx) and (
+        strong_score_context(ctx, m.start()) or strong_score_context(ctx, m.end() + 12)
+    )
     if second is None and (sporty or int(hour) > 24 or int(minute) > 59):
         return None if suffix else score(hour, minute)
     if int(hour) > 24 or int(minute) > 59 or (second is not None and int(second) > 59):
@@ -65,6 +92,18 @@ def _clock_range(m: re.Match[str], ctx: Context) -> str | None:
 
 def _ratio(m: re.Match[str], ctx: Context) -> str:
     return score(m.group(1), m.group(2))
+
+
+def _hundredths(m: re.Match[str], ctx: Context) -> str | None:
+    """9秒58 → 九秒五八: a race time's fraction of a second, digit by digit."""
+    if is_measure(ctx.after(m.end(), 3)):
+        return None  # 30秒10次: two counts
+    minutes = m.group("min")
+    spoken = _hour(minutes) + "分" if minutes else ""  # 2分 → 两分
+    seconds = m.group("sec")
+    if minutes and seconds.startswith("0"):
+        spoken += "零"
+    return spoken + read_int(seconds, liang=False) + "秒" + read_digits(m.group("f"))
 
 
 def _minutes(m: re.Match[str], ctx: Context) -> str:
@@ -90,5 +129,10 @@ RULES = (
         _speak,
     ),
     Rule("time", re.compile(r"(?<![\d.])(\d{1,2})点(0\d)分"), _minutes),
+    Rule(
+        "race-time",
+        re.compile(r"(?<![\d.])(?:(?P<min>\d{1,2})分)?(?P<sec>\d{1,2})秒(?P<f>\d{1,2})(?![\d.%])"),
+        _hundredths,
+    ),
     Rule("score", re.compile(r"(?<![\d.:])(\d+)\s?:\s?(\d+)(?![\d:])"), _ratio),
 )

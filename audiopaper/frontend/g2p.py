@@ -1,0 +1,190 @@
+"""Characters → dictionary pinyin, one TONE3 syllable per Han character, grouped in words.
+
+Lexicon words keep their forced reading. Everything else is read by pypinyin (with the
+project's phrase table of news words loaded into it), grouped into jieba words, and
+brought back to citation tones: pypinyin's phrase data carries some spoken tones (一月
+yi2, 不是 bu2), and the sandhi stage must start from the dictionary.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from importlib.resources import files
+
+HAN = re.compile(r"[〇\u4e00-\u9fff]")  # 〇 is the Han numeral zero
+_HAN_RUN = re.compile(r"[〇\u4e00-\u9fff]+")
+
+
+@dataclass(frozen=True)
+class Syllable:
+    """One character and how it is read; ``pinyin`` is None for anything but Han."""
+
+    char: str
+    pinyin: str | None = None
+    forced: bool = False  # from the lexicon: no rule or sandhi may change it
+
+    @property
+    def tone(self) -> str:
+        return self.pinyin[-1] if self.pinyin else ""
+
+    def with_tone(self, tone: str) -> Syllable:
+        if self.forced or not self.pinyin:
+            return self
+        return replace(self, pinyin=self.pinyin[:-1] + tone)
+
+    def read_as(self, pinyin: str) -> Syllable:
+        return self if self.forced else replace(self, pinyin=pinyin)
+
+
+Word = tuple[Syllable, ...]
+
+
+def data_rows(name: str) -> list[list[str]]:
+    text = files("audiopaper.frontend").joinpath("data", name).read_text("utf-8")
+    return [
+        line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
+
+
+@functools.cache
+def _load_phrases() -> None:
+    """The news phrase table into pypinyin (once per process; it only adds words)."""
+    from pypinyin import load_phrases_dict, load_single_dict
+
+    phrases = {
+        word: [[marked(s)] for s in reading.split()]
+        for name in ("phrases.tsv", "news_phrases.tsv")
+        for word, reading in data_rows(name)
+    }
+    load_phrases_dict(phrases)
+    # The common modern reading first, where pypinyin's first one is archaic or rare.
+    load_single_dict(
+        {
+            ord(char): ",".join(marked(s) for s in readings.split())
+            for name in ("rare_chars.tsv", "chars.tsv")  # the hand-written table last
+            for char, readings in data_rows(name)
+        }
+    )
+
+
+_MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "v": "ǖǘǚǜ"}
+
+
+def marked(syllable: str) -> str:
+    """TONE3 → tone marks (zhong4 → zhòng), as pypinyin stores readings. pypinyin's own
+    converter takes seconds over the phrase table; this is a table lookup."""
+    base, tone = syllable[:-1], syllable[-1]
+    if "ê" in base:  # rare (欸 ê4): pypinyin's converter knows its marks
+        from pypinyin.contrib.tone_convert import to_tone
+
+        return str(to_tone(syllable))
+    if tone not in "1234":
+        return (base if tone == "5" else syllable).replace("v", "ü")
+    if "a" in base or "e" in base:
+        index = base.index("a" if "a" in base else "e")
+    elif "ou" in base:
+        index = base.index("o")
+    else:
+        index = max(base.rfind(vowel) for vowel in "iouv")
+    if index < 0:  # m, n, ng: no vowel to mark
+        return base
+    return (base[:index] + _MARKS[base[index]][int(tone) - 1] + base[index + 1 :]).replace("v", "ü")
+
+
+@functools.cache
+def _jieba() -> object:
+    import jieba
+
+    jieba.setLogLevel(60)  # it logs its dictionary loading at INFO
+    jieba.initialize()
+    return jieba
+
+
+def words(text: str, overrides: Mapping[str, tuple[str, ...]] | None = None) -> list[Word]:
+    """``text`` as words of syllables: lexicon words forced, the rest from the dictionary.
+    Every character of ``text`` appears exactly once, in order."""
+    out: list[Word] = []
+    pattern = _override_pattern(tuple(sorted(overrides))) if overrides else None
+    position = 0
+    for match in pattern.finditer(text) if pattern else ():
+        out.extend(_dictionary_words(text[position : match.start()]))
+        forced = overrides[match.group()] if overrides else ()
+        out.append(tuple(Syllable(c, p, True) for c, p in zip(match.group(), forced, strict=True)))
+        position = match.end()
+    out.extend(_dictionary_words(text[position:]))
+    return out
+
+
+@functools.cache
+def _override_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(keys, key=len, reverse=True))))
+
+
+def _dictionary_words(text: str) -> list[Word]:
+    out: list[Word] = []
+    position = 0
+    for match in _HAN_RUN.finditer(text):
+        out.extend((Syllable(c),) for c in text[position : match.start()])
+        out.extend(_han_words(match.group()))
+        position = match.end()
+    out.extend((Syllable(c),) for c in text[position:])
+    return out
+
+
+def _han_words(run: str) -> list[Word]:
+    from pypinyin import Style, lazy_pinyin
+
+    _load_phrases()
+    from pypinyin.constants import PHRASES_DICT
+
+    readings = lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True)
+    if len(readings) != len(run):  # never misalign: fall back char by char
+        readings = [_single(c) for c in run]
+    out: list[Word] = []
+    start = 0
+    for token in _jieba().lcut(run, HMM=False):  # type: ignore[attr-defined]
+        mine = readings[start : start + len(token)]
+        if len(token) > 1 and token in PHRASES_DICT:
+            # A jieba word the phrase data knows is read as that word, even where
+            # pypinyin's own matching took a phrase across it (受到处分: 到处|分).
+            mine = lazy_pinyin(token, style=Style.TONE3, neutral_tone_with_five=True)
+        out.append(
+            tuple(Syllable(c, _citation(c, r) or None) for c, r in zip(token, mine, strict=True))
+        )
+        start += len(token)
+    return out
+
+
+def _single(char: str) -> str:
+    from pypinyin import Style, lazy_pinyin
+
+    found = lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True)
+    return found[0] if found and found[0] != char else ""
+
+
+_CITATION = {"一": "yi1", "不": "bu4"}
+
+
+def _citation(char: str, reading: str) -> str:
+    """The dictionary tone of ``reading``: undo sandhi that phrase data wrote in."""
+    if not reading or reading == char or not reading[-1].isdigit():
+        return ""
+    if char in _CITATION and not reading.endswith("5"):  # 对不起 keeps its neutral bu5
+        return _CITATION[char]
+    if reading.endswith("2") and reading not in _heteronyms(char):
+        third = reading[:-1] + "3"
+        if third in _heteronyms(char):
+            return third
+    return reading
+
+
+@functools.cache
+def _heteronyms(char: str) -> frozenset[str]:
+    from pypinyin import Style, pinyin
+
+    _load_phrases()
+    found = pinyin(char, style=Style.TONE3, heteronym=True, neutral_tone_with_five=True)
+    return frozenset(found[0]) if found else frozenset()
