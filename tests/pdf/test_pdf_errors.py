@@ -91,6 +91,7 @@ def test_a_bad_pdf_is_one_line_and_loses_nothing(case: str, tmp_path: Path) -> N
     out = tmp_path / "out"
     (out / "2025-06-08").mkdir(parents=True)
     (out / "2025-06-08" / "2025-06-08.mp3").write_bytes(b"an earlier edition")
+    (out / "2025-06-08" / "edition.json").write_text("{}", encoding="utf-8")  # ours, not foreign
     (out / "feed.xml").write_text("<rss/>", encoding="utf-8")
     before = _digests(out)
     for command in (["plan", str(bad)], ["build", str(bad), "--out", str(out), "--quiet"]):
