@@ -35,6 +35,15 @@ from audiopaper.manifest import (
     write_manifest,
 )
 from audiopaper.models import Chapter, Clip, Cue, Edition, Segment
+from audiopaper.pieces import (
+    TARGET_LUFS,
+    Piece,
+    PieceCache,
+    PieceEncoder,
+    join_mp3,
+    joined_duration,
+    plan_pieces,
+)
 from audiopaper.profiles import DEFAULT_PROFILE, VoiceProfile, load_profile
 from audiopaper.script import OPENING_CHAPTER_TITLE, edition_script
 from audiopaper.segment import segment_script
@@ -42,17 +51,21 @@ from audiopaper.synthesize import (
     PCM_RATE,
     Job,
     SynthesisReport,
+    apply_layout,
     cached_clips,
+    layout_for,
     plan_jobs,
     synthesize_all,
 )
 
 if TYPE_CHECKING:
-    from audiopaper.assemble import Timeline
+    from concurrent.futures import Future
+
     from audiopaper.lexicon import Lexicon
     from audiopaper.publish import FeedConfig
 
 CACHE_FOLDER = ".cache"
+PIECES_FOLDER = "pieces"  # encoded MP3 pieces, inside the clip cache's folder
 _CACHE_SHARD = re.compile(r"[0-9a-f]{2}")  # the clip cache's folders (see cache.py)
 
 
@@ -208,10 +221,16 @@ def cache_for(options: BuildOptions) -> ClipCache:
     return ClipCache(options.cache_dir or options.out_dir / CACHE_FOLDER / "clips")
 
 
-def workers_for(options: BuildOptions, engines: dict[str, Engine]) -> int:
-    if options.jobs is not None:
-        return options.jobs
-    return min(engine.info.default_jobs for engine in engines.values())
+def workers_for(
+    options: BuildOptions, engines: dict[str, Engine], reporter: Reporter | None = None
+) -> int:
+    """Requests at once (the engines' threads set to match), capped by this machine's
+    cores and free memory for engines that compute here; a lowered --jobs is said."""
+    layout = layout_for(list(engines.values()), options.jobs)
+    if layout.note and reporter is not None:
+        reporter.note(layout.note)
+    apply_layout(list(engines.values()), layout)
+    return layout.jobs
 
 
 def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResult:
@@ -225,6 +244,13 @@ def build(options: BuildOptions, reporter: Reporter | None = None) -> BuildResul
 def build_holding_lock(options: BuildOptions, reporter: Reporter) -> BuildResult:
     """:func:`build` for a caller that already holds the folder's lock (a rebuild)."""
     _check_out_dir(options)
+    from audiopaper import unchanged
+
+    inputs = unchanged.input_digest(options)
+    recalled = unchanged.recall(options.out_dir, inputs)
+    if recalled is not None:  # before parsing: nothing else is loaded
+        _restore_site(options, recalled.edition, reporter)
+        return _unchanged(recalled.edition, recalled.folder, recalled.manifest)
     _remove_leftovers(options)
     reporter.stage("Reading and planning")
     the_plan = plan(options)
@@ -236,15 +262,35 @@ def build_holding_lock(options: BuildOptions, reporter: Reporter) -> BuildResult
     stamp = _fingerprint(options, the_plan, jobs)
     previous = _current_manifest(options, folder, stamp, the_plan.edition.edition_id)
     if previous is not None:
-        return _unchanged(the_plan, folder, previous)
-    check_writable([options.out_dir, cache_for(options).folder, folder])
-    return _build_fresh(options, the_plan, jobs, folder, stamp, reporter)
+        _restore_site(options, the_plan.edition, reporter)
+        result = _unchanged(the_plan.edition, folder, previous)
+    else:
+        check_writable([options.out_dir, cache_for(options).folder, folder])
+        result, previous = _build_fresh(options, the_plan, jobs, folder, stamp, reporter)
+    # Digested again: the build itself may have saved the folder's feed settings.
+    unchanged.remember(options.out_dir, unchanged.input_digest(options), the_plan.edition, previous)
+    return result
+
+
+def _restore_site(options: BuildOptions, edition: Edition, reporter: Reporter) -> None:
+    """A no-op rebuild still puts back a deleted or damaged feed, page or channel cover."""
+    if not options.refresh_site:
+        return  # the caller rewrites them once, after many editions
+    from audiopaper import unchanged
+    from audiopaper.publish import refresh_site
+
+    damaged = unchanged.damaged_site_files(options.out_dir, edition.edition_id)
+    if damaged:
+        reporter.note(f"{', '.join(damaged)} missing or damaged: written again")
+        config = feed_config(options.out_dir, options.base_url, edition.paper)
+        refresh_site(options.out_dir, config, now=options.now())
 
 
 def _remove_leftovers(options: BuildOptions) -> None:
     """Temp files of dead runs, in the folders builds write into: the output folder, its
     edition folders and the cache's shard folders; never below them, never elsewhere."""
     from audiopaper.publish.registry import check_edition_id
+    from audiopaper.unchanged import RECORD_FOLDER
 
     out = options.out_dir
     folders = [out]
@@ -254,12 +300,15 @@ def _remove_leftovers(options: BuildOptions) -> None:
                 if child.is_dir() and not child.is_symlink() and check_edition_id(child.name):
                     folders.append(child)
     cache_folder = cache_for(options).folder
-    with contextlib.suppress(OSError):
-        folders += [
-            shard
-            for shard in cache_folder.iterdir()
-            if _CACHE_SHARD.fullmatch(shard.name) and shard.is_dir() and not shard.is_symlink()
-        ]
+    pieces = cache_folder / PIECES_FOLDER  # MP3 pieces are encoded here, then cached
+    folders += [pieces, out / RECORD_FOLDER]
+    for sharded in (cache_folder, pieces):
+        with contextlib.suppress(OSError):
+            folders += [
+                shard
+                for shard in sharded.iterdir()
+                if _CACHE_SHARD.fullmatch(shard.name) and shard.is_dir() and not shard.is_symlink()
+            ]
     for folder in folders:
         remove_stale_temps(folder)
 
@@ -300,7 +349,7 @@ def _build_fresh(
     folder: Path,
     stamp: str,
     reporter: Reporter,
-) -> BuildResult:
+) -> tuple[BuildResult, Manifest]:
     from audiopaper import assemble
 
     cache = cache_for(options)
@@ -312,27 +361,37 @@ def _build_fresh(
         check_voices(the_plan.profile, the_plan.engines, online=True)
     report = SynthesisReport()
     reporter.stage("Synthesizing", total=len(jobs))
-    clips = _synthesizer(options, the_plan)(
-        jobs,
-        cache,
-        workers_for(options, the_plan.engines),
-        progress=lambda _clip: reporter.advance(),
-        report=report,
-        cached=cached,
+    cover_drawing = _draw_cover_meanwhile(the_plan.edition)
+    plans = plan_pieces(
+        the_plan.segments, [job.key for job in jobs], the_plan.profile.pauses, PCM_RATE
     )
+    encoder = PieceEncoder(plans, PieceCache(cache.folder / PIECES_FOLDER))
+    try:
+        clips = _synthesizer(options, the_plan)(
+            jobs,
+            cache,
+            workers_for(options, the_plan.engines, reporter),
+            progress=lambda _clip: reporter.advance(),
+            report=report,
+            cached=cached,
+            ready=encoder.clip_ready,  # each article is encoded as soon as it is whole
+        )
+    except BaseException:
+        encoder.cancel()
+        raise
     edition = the_plan.edition
     reporter.stage("Encoding")
-    timeline = assemble.lay_out(clips, the_plan.profile.pauses, PCM_RATE)
+    pieces = encoder.finish()
+    timeline = assemble.lay_out(clips, plans, pieces, joined_duration(pieces))
     chapters = assemble.chapters_for(
         timeline, OPENING_CHAPTER_TITLE, [a.title for a in edition.articles]
     )
     cues = assemble.cues_for(timeline)
     audio_path = folder / f"{edition.edition_id}.mp3"
-    from audiopaper.publish.cover import edition_cover  # Pillow: only when drawing
-
-    cover = edition_cover(edition.paper, edition.date, edition.edition_id)
+    cover = cover_drawing.result()
     notes = episode_notes(edition, the_plan.profile)
-    loudness = _write_audio(edition, timeline, chapters, audio_path, cover, notes)
+    _write_audio(edition, pieces, chapters, audio_path, cover, notes)
+    loudness = _loudness(pieces)
     reporter.stage("Publishing")
     files = [audio_path]
     files += _publish(options, edition, audio_path, timeline.duration, chapters, cues, cover, notes)
@@ -350,7 +409,7 @@ def _build_fresh(
 
     files += keep_build_sources(folder, options, the_plan, jobs)
     files.append(write_manifest(folder, manifest))  # last: the edition is complete
-    return BuildResult(
+    result = BuildResult(
         edition=edition,
         audio_path=audio_path,
         duration_s=timeline.duration,
@@ -362,6 +421,7 @@ def _build_fresh(
         files=files,
         loudness=loudness,
     )
+    return result, manifest
 
 
 def _synthesizer(options: BuildOptions, the_plan: Plan) -> Callable[..., list[Clip]]:
@@ -373,9 +433,20 @@ def _synthesizer(options: BuildOptions, the_plan: Plan) -> Callable[..., list[Cl
     return cluster_synthesizer(options.cluster, the_plan.lexicon.pinyin_overrides())
 
 
-def _unchanged(the_plan: Plan, folder: Path, manifest: Manifest) -> BuildResult:
+def _draw_cover_meanwhile(edition: Edition) -> Future[bytes]:
+    """The edition's cover (Pillow), drawn on a side thread while synthesis runs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from audiopaper.publish.cover import edition_cover
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cover")
+    drawing = pool.submit(edition_cover, edition.paper, edition.date, edition.edition_id)
+    pool.shutdown(wait=False)  # the thread ends when the drawing is done
+    return drawing
+
+
+def _unchanged(edition: Edition, folder: Path, manifest: Manifest) -> BuildResult:
     """Nothing changed since the last build: no synthesis, no encoding, no writes."""
-    edition = the_plan.edition
     return BuildResult(
         edition=edition,
         audio_path=folder / f"{edition.edition_id}.mp3",
@@ -423,14 +494,13 @@ def _version() -> str:
 
 def _write_audio(
     edition: Edition,
-    timeline: Timeline,
+    pieces: list[Piece],
     chapters: list[Chapter],
     audio_path: Path,
     cover_png: bytes,
     notes: str,
-) -> dict[str, float]:
-    """Encode, tag and move the MP3 into place; returns the loudness measured before
-    (input) and after (output) normalization."""
+) -> None:
+    """Join the encoded pieces, tag, and move the MP3 into place."""
     from audiopaper import assemble
     from audiopaper.publish.show import episode_title
     from audiopaper.tags import EditionTags, write_tags
@@ -438,7 +508,7 @@ def _write_audio(
     audio_path.parent.mkdir(parents=True, exist_ok=True)
     temp = assemble.temp_audio_path(audio_path)
     try:
-        measured, result = assemble.encode_edition(timeline, temp)
+        join_mp3(pieces, temp)
         tags = EditionTags(
             title=episode_title(edition),
             album=edition.paper,
@@ -452,11 +522,18 @@ def _write_audio(
         os.replace(temp, audio_path)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _loudness(pieces: list[Piece]) -> dict[str, float]:
+    """What the pieces measured (speech as synthesized) and the gains they got."""
+    measured = [p.input_lufs for p in pieces if p.input_lufs != float("-inf")]
+    gains = [p.gain_db for p in pieces]
     return {
-        "input_integrated_lufs": measured.integrated_lufs,
-        "integrated_lufs": result.integrated_lufs,
-        "true_peak_dbtp": result.true_peak_dbtp,
-        "lra_lu": result.lra_lu,
+        "target_lufs": TARGET_LUFS,
+        "input_lufs_min": min(measured, default=float("-inf")),
+        "input_lufs_max": max(measured, default=float("-inf")),
+        "gain_db_min": min(gains),
+        "gain_db_max": max(gains),
     }
 
 

@@ -3,27 +3,44 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 class RichReporter:
+    """rich (~0.3 s to import) is loaded at the first stage or note, so a rebuild that
+    finds nothing to do never pays for it."""
+
     def __init__(self, quiet: bool = False) -> None:
-        self.console = Console(stderr=True)
+        self._quiet = quiet
+        self._progress: Progress | None = None
+        self.task: TaskID | None = None
+
+    @property
+    def progress(self) -> Progress:
+        if self._progress is None:
+            self._progress = self._start()
+        return self._progress
+
+    def _start(self) -> Progress:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        console = Console(stderr=True)
         # Bars are for people at a terminal; cron and pipes get the summary line only,
         # and an error stays the one line on stderr.
-        self.quiet = quiet or not self.console.is_terminal
-        self.progress = Progress(
+        quiet = self._quiet or not console.is_terminal
+        progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
             BarColumn(),
@@ -31,14 +48,14 @@ class RichReporter:
             TimeElapsedColumn(),
             TextColumn("eta"),
             TimeRemainingColumn(),
-            console=self.console,
-            disable=self.quiet,
+            console=console,
+            disable=quiet,
             transient=False,
         )
-        self.task: TaskID | None = None
+        progress.start()
+        return progress
 
     def __enter__(self) -> RichReporter:
-        self.progress.start()
         return self
 
     def __exit__(
@@ -47,8 +64,9 @@ class RichReporter:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._finish_task()
-        self.progress.stop()
+        if self._progress is not None:
+            self._finish_task()
+            self._progress.stop()
 
     def stage(self, name: str, total: int | None = None) -> None:
         self._finish_task()

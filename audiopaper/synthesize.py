@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 Progress = Callable[[Clip], None]
+Ready = Callable[[int, Clip], None]  # a job's clip, by job index, as soon as it exists
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,86 @@ def plan_jobs(
     return jobs
 
 
+@dataclass(frozen=True)
+class WorkerLimit:
+    """How many requests can run at once here, and why not more."""
+
+    jobs: int
+    reason: str
+    cores: int
+
+
+def worker_limit(engines: list[Engine]) -> WorkerLimit | None:
+    """Engines that compute on this machine run one model per job: more jobs than
+    cores only add memory and contention, and more than free memory holds swap or
+    fail. None when every engine works over the network (waiting costs nothing)."""
+    import os
+
+    local = [engine for engine in engines if not engine.info.needs_network]
+    if not local:
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = max(1, cores or 1)
+    limit = WorkerLimit(cores, f"{cores} CPU cores", cores)
+    per_job = max(engine.info.memory_per_job_mb for engine in local)
+    free = _available_memory_mb()
+    if per_job and free is not None and free // per_job < limit.jobs:
+        jobs = max(1, free // per_job)
+        limit = WorkerLimit(jobs, f"{free} MB of free memory at about {per_job} MB a job", cores)
+    return limit
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How synthesis uses the machine: requests at once, and the intra-op threads of each
+    model instance (for engines that run here and take a ``threads_per_job`` setting)."""
+
+    jobs: int
+    threads: int = 1
+    note: str | None = None  # why the jobs asked for were lowered
+
+
+def layout_for(engines: list[Engine], requested: int | None) -> Layout:
+    """By default a local model that can use several threads gets one instance using
+    every core: as fast within a few percent as one instance per core (bench/README.md),
+    for half the memory. ``--jobs N`` asks for N instances, capped by cores and memory."""
+    limit = worker_limit(engines)
+    threaded = limit is not None and all(hasattr(e, "threads_per_job") for e in engines)
+    if requested is not None:
+        jobs = requested
+    else:
+        jobs = 1 if threaded else min(engine.info.default_jobs for engine in engines)
+    note = None
+    if limit is not None and jobs > limit.jobs:
+        if requested is not None:
+            note = (
+                f"--jobs {requested} lowered to {limit.jobs}: the voice runs on this "
+                f"machine, which has {limit.reason}"
+            )
+        jobs = limit.jobs
+    threads = max(1, limit.cores // jobs) if threaded and limit is not None else 1
+    return Layout(jobs, threads, note)
+
+
+def apply_layout(engines: list[Engine], layout: Layout) -> None:
+    """Tell engines that take it how many threads each model instance may use (before
+    their first request: instances are made then)."""
+    for engine in engines:
+        if hasattr(engine, "threads_per_job"):
+            engine.threads_per_job = layout.threads
+
+
+def _available_memory_mb() -> int | None:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 @dataclass
 class SynthesisReport:
     reused: int = 0
@@ -91,16 +172,21 @@ def synthesize_all(
     progress: Progress | None = None,
     report: SynthesisReport | None = None,
     cached: dict[int, Clip] | None = None,
+    ready: Ready | None = None,
 ) -> list[Clip]:
     """Clips for every job, in order. ``cached`` is :func:`cached_clips`'s answer when
-    the caller already asked (each lookup reads and verifies the whole entry)."""
+    the caller already asked (each lookup reads and verifies the whole entry); ``ready``
+    hears of each clip as soon as it exists (the encoder starts on them meanwhile)."""
     report = report if report is not None else SynthesisReport()
     clips: dict[int, Clip] = dict(cached) if cached is not None else cached_clips(jobs, cache)
     report.reused += len(clips)
-    for clip in clips.values():
+    for index in sorted(clips):
+        clip = clips[index]
         report.notes.extend(clip.notes)  # a reused clip still reports what it lacks
         if progress:
             progress(clip)
+        if ready:
+            ready(index, clip)
     missing = [i for i in range(len(jobs)) if i not in clips]
     # Identical texts in one edition are synthesized once.
     by_key: dict[str, list[int]] = {}
@@ -112,7 +198,7 @@ def synthesize_all(
             for indexes in by_key.values()
         }
         try:
-            _collect(futures, jobs, clips, report, progress)
+            _collect(futures, jobs, clips, report, progress, ready)
         except BaseException:
             # A failed segment or Ctrl-C: drop what is queued, let running ones finish
             # (their clips are cached), and go.
@@ -128,6 +214,7 @@ def _collect(
     clips: dict[int, Clip],
     report: SynthesisReport,
     progress: Progress | None,
+    ready: Ready | None = None,
 ) -> None:
     pending = set(futures)
     while pending:
@@ -142,6 +229,8 @@ def _collect(
                 report.synthesized += 1
                 if progress:
                     progress(clips[index])
+                if ready:
+                    ready(index, clips[index])
 
 
 def _synthesize_one(job: Job, cache: ClipCache) -> CachedClip:

@@ -4,13 +4,15 @@ import datetime as dt
 import itertools
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 
-from audiopaper import assemble
+from audiopaper import assemble, pieces
 from audiopaper.cache import ClipCache
 from audiopaper.engines import get_engine
 from audiopaper.ffmpeg import ffmpeg_exe, measure_file_loudness
@@ -37,22 +39,32 @@ EDITION = Edition(
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list, assemble.Timeline]:
     folder = tmp_path_factory.mktemp("edition")
+    path = folder / "edition.mp3"
+    return build_edition(EDITION, folder / "cache", path)[:3]
+
+
+def build_edition(
+    edition: Edition, cache_folder: Path, path: Path
+) -> tuple[Path, list, assemble.Timeline, list[pieces.Piece]]:
+    """Synthesize, encode piece by piece while synthesizing, join and tag."""
     profile = load_profile("offline")
     engine = get_engine("offline")
-    segments = segment_script(edition_script(EDITION), lambda t: t, engine.info.max_chars)
+    segments = segment_script(edition_script(edition), lambda t: t, engine.info.max_chars)
     jobs = plan_jobs(segments, lambda s: profile.voice_for(s.role), lambda v: engine, "none")
-    clips = synthesize_all(jobs, ClipCache(folder / "cache"), workers=2)
-    timeline = assemble.lay_out(clips, profile.pauses, PCM_RATE)
+    plans = pieces.plan_pieces(segments, [j.key for j in jobs], profile.pauses, PCM_RATE)
+    encoder = pieces.PieceEncoder(plans, pieces.PieceCache(cache_folder / "pieces"))
+    clips = synthesize_all(jobs, ClipCache(cache_folder), workers=2, ready=encoder.clip_ready)
+    encoded = encoder.finish()
+    timeline = assemble.lay_out(clips, plans, encoded, pieces.joined_duration(encoded))
     chapters = assemble.chapters_for(
-        timeline, OPENING_CHAPTER_TITLE, [a.title for a in EDITION.articles]
+        timeline, OPENING_CHAPTER_TITLE, [a.title for a in edition.articles]
     )
-    path = folder / "edition.mp3"
-    assemble.encode_edition(timeline, path)  # returns (input, output) loudness
+    pieces.join_mp3(encoded, path)
     tags = EditionTags(
-        EDITION.title, EDITION.paper, EDITION.paper, EDITION.date, "目录：三篇", b"\x89PNG fake"
+        edition.title, edition.paper, edition.paper, edition.date, "目录：三篇", b"\x89PNG fake"
     )
     write_tags(path, tags, chapters)
-    return path, chapters, timeline
+    return path, chapters, timeline, encoded
 
 
 def ffmetadata_chapters(path: Path) -> list[tuple[int, int, str]]:
@@ -89,7 +101,7 @@ def test_chapters_follow_the_stitched_audio(built: tuple) -> None:
     duration = MP3(str(path)).info.length
     assert abs(duration - timeline.duration) < 0.15
     assert chapters[0].start_ms == 0
-    assert chapters[-1].end_ms == timeline.ms(timeline.total_samples)
+    assert chapters[-1].end_ms == timeline.total_ms
     for previous, chapter in itertools.pairwise(chapters):
         assert previous.end_ms == chapter.start_ms
 
@@ -98,7 +110,8 @@ def test_mp3_is_mono_cbr_44k(built: tuple) -> None:
     info = MP3(str(built[0])).info
     assert info.channels == 1
     assert info.sample_rate == 44100
-    assert 64000 <= info.bitrate <= 96000
+    # Each joined piece starts its frames' padding-byte cycle afresh: a hair under 64 kbps.
+    assert 63_900 <= info.bitrate <= 96_000
     assert info.bitrate_mode in (BitrateMode.CBR, BitrateMode.UNKNOWN)
 
 
@@ -133,3 +146,116 @@ def test_cues_are_one_per_sentence_in_source_text(built: tuple) -> None:
     for previous, cue in itertools.pairwise(cues):
         assert previous.end_ms <= cue.start_ms
         assert cue.start_ms < cue.end_ms
+
+
+def decoded(path: Path) -> np.ndarray:
+    """The file as a player decodes it (encoder delay and padding dropped)."""
+    raw = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    return np.frombuffer(raw, dtype="<i2").astype(np.float64) / 32768.0
+
+
+def test_each_chapter_starts_where_its_speech_starts(built: tuple) -> None:
+    path, chapters, timeline = built
+    audio = decoded(path)
+    rate = 44_100
+    assert abs(len(audio) / rate - timeline.duration) < 0.001
+    assert abs(MP3(str(path)).info.length - timeline.duration) < 0.001
+    loud = np.abs(audio) > 10 ** (-40 / 20)
+    for chapter in chapters[1:]:
+        start = round(chapter.start_ms * rate / 1000)
+        assert not loud[start - rate // 4 : start].any(), chapter.title  # silence before
+        onset = start + int(np.argmax(loud[start:]))
+        # the clip keeps 30 ms of the voice's own lead-in before its first loud sample
+        assert 0 <= (onset - start) / rate < 0.08, (chapter.title, (onset - start) / rate)
+
+
+def test_an_edit_reencodes_only_its_article(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _, _, _, before = build_edition(EDITION, cache, tmp_path / "a.mp3")
+    article = EDITION.articles[1]
+    edited = replace(
+        EDITION,
+        articles=(
+            EDITION.articles[0],
+            replace(article, paragraphs=(Paragraph("新馆每天开放十二个小时。"),)),
+            EDITION.articles[2],
+        ),
+    )
+    second, chapters, _, after = build_edition(edited, cache, tmp_path / "b.mp3")
+    assert [p.reused for p in after] == [True, True, False, True, True]
+    assert [p.key for p in after] == [
+        before[0].key,
+        before[1].key,
+        after[2].key,
+        *[p.key for p in before[3:]],
+    ]
+    # the unchanged pieces' frames are in the new file byte for byte
+    audio = second.read_bytes()
+    for piece in after:
+        with piece.path.open("rb") as source:
+            source.seek(piece.audio_offset)
+            assert source.read(piece.audio_bytes) in audio
+    assert [t for _, _, t in ffmetadata_chapters(second)] == [c.title for c in chapters]
+    assert -17.0 <= measure_file_loudness(second).integrated_lufs <= -15.0
+
+
+def long_article_edition(last_sentence: str) -> Edition:
+    sentences = [f"第{n}项工程今天通过验收，预计下个月投入使用。" for n in range(1, 15)]
+    sentences.append(last_sentence)
+    return Edition(
+        "江城晚报",
+        dt.date(2024, 5, 7),
+        (
+            Article("工程验收", (Paragraph("".join(sentences)),)),
+            Article("天气", (Paragraph("晴。"),)),
+        ),
+    )
+
+
+def test_long_articles_are_cut_into_pieces_at_sentence_pauses() -> None:
+    from audiopaper.models import Pause
+    from audiopaper.profiles import DEFAULT_PAUSES
+
+    edition = long_article_edition("最后一项工程明年开工。")
+    segments = segment_script(edition_script(edition), lambda t: t, 40)
+    keys = [f"k{i}" for i in range(len(segments))]
+    plans = pieces.plan_pieces(segments, keys, DEFAULT_PAUSES, PCM_RATE)
+    groups = [p.group for p in plans]
+    assert groups == sorted(groups)
+    assert len(set(groups)) == 4  # the opening, the two articles, the closing
+    assert groups.count(1) >= 3  # the long article is several pieces
+    for plan in plans[:-1]:
+        assert segments[plan.end - 1].pause_after != Pause.NONE  # never inside a sentence
+        full = round(DEFAULT_PAUSES[segments[plan.end - 1].pause_after] * PCM_RATE)
+        assert plan.pauses[-1] == full - round(pieces.JOIN_SILENCE_S * PCM_RATE)
+    assert (
+        [(p.first, p.end) for p in plans] == [(a.first, a.end) for a in plans]
+        and plans[0].first == 0
+        and plans[-1].end == len(segments)
+    )
+    assert all(a.end == b.first for a, b in itertools.pairwise(plans))
+
+
+def test_a_one_sentence_edit_reencodes_one_piece_of_a_long_article(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _, _, _, before = build_edition(
+        long_article_edition("最后一项工程明年开工。"), cache, tmp_path / "a.mp3"
+    )
+    path, chapters, timeline, after = build_edition(
+        long_article_edition("最后一项工程后年开工。"), cache, tmp_path / "b.mp3"
+    )
+    assert len(after) == len(before) >= 4
+    fresh = [i for i, piece in enumerate(after) if not piece.reused]
+    article = [i for i, piece in enumerate(after) if piece.gain_db == after[fresh[0]].gain_db]
+    if before[fresh[0]].gain_db == after[fresh[0]].gain_db:
+        assert len(fresh) == 1  # the article's gain held: only the edited piece is new
+    else:
+        assert set(fresh) <= set(article)  # it moved a step: only that article's pieces
+    # chapter and cue times still come from what was joined
+    audio = decoded(path)
+    assert abs(len(audio) / 44_100 - timeline.duration) < 0.001
+    assert [t for _, _, t in ffmetadata_chapters(path)] == [c.title for c in chapters]

@@ -18,6 +18,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
         ("build_bench.py", "build/infer"),
         ("startup_bench.py", "median/target"),
         ("edge_bench.py", "max in flight"),
+        ("voice_bench.py", "vocoder RTF"),
     ],
 )
 def test_quick_mode_prints_its_table(script: str, header: str) -> None:

@@ -367,7 +367,7 @@ def test_an_unreadable_model_cache_entry_is_made_again(
     monkeypatch.setenv("AUDIOPAPER_MODEL_CACHE", str(tmp_path / "models"))
     raw = offline._assets().acoustic.read_bytes()
     source = hashlib.sha256(raw).hexdigest()[:16]
-    entry = tmp_path / "models" / f"fastspeech2-{source}-{offline._PATCH_VERSION}-0000.tflite"
+    entry = tmp_path / "models" / f"fastspeech2-{source}-{offline.GRAPH_VERSION}-0000.tflite"
     entry.mkdir(parents=True)  # a folder where the model file should be: unreadable
     offline._patched_acoustic_model.cache_clear()
     try:

@@ -41,7 +41,8 @@ def clips_at_least(k: int) -> Condition:
 
 
 def encoding(out: Path, cache: Path, edition: str, started: float) -> bool:
-    return any((out / edition).glob(".tmp-*.mp3"))
+    """An article's MP3 piece is being encoded (in the cache) or the edition joined."""
+    return any((cache / "pieces").glob(".tmp-*.mp3")) or any((out / edition).glob(".tmp-*.mp3"))
 
 
 def publishing(out: Path, cache: Path, edition: str, started: float) -> bool:

@@ -7,7 +7,6 @@ as third-party ones; heavy imports happen inside each engine, not here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from importlib.metadata import entry_points
 
 from audiopaper.engines.base import Engine, EngineInfo, Synthesis, Voice
 from audiopaper.errors import ConfigError, EngineUnavailable
@@ -57,6 +56,8 @@ class Registry:
         has its own imports, and a build rarely needs them all)."""
         if self._loaded:
             return
+        from importlib.metadata import entry_points  # ~0.1 s: only when an engine is asked for
+
         if only is None:
             self._loaded = True
         for ep in entry_points(group="audiopaper.engines"):

@@ -21,6 +21,9 @@ class EngineInfo:
     max_chars: int  # the longest text one request should carry
     hard_max_chars: int  # the longest text one request can carry at all
     default_jobs: int = 1  # how many requests to run at once by default
+    # Memory one more concurrent request costs (a local model's own instance): with the
+    # cores, it caps --jobs for engines that run here (not those that need the network).
+    memory_per_job_mb: int = 0
     needs_network: bool = False
     # True: the engine reads forced pinyin from the lexicon (set_pinyin_overrides);
     # False: the lexicon's homophones are substituted into the text instead.

@@ -173,6 +173,7 @@ class OfflineEngine:
             max_chars=MAX_CHARS,
             hard_max_chars=HARD_MAX_CHARS,
             default_jobs=os.cpu_count() or 1,
+            memory_per_job_mb=300,  # measured: one acoustic model + one vocoder arena
             takes_pinyin=True,
         )
         self.threads_per_job = threads_per_job

@@ -1,0 +1,377 @@
+"""The edition's MP3, made of pieces: the opening and each article (the closing goes with
+the last) are cut into pieces of about half a minute at sentence pauses, each ending in
+the silence after its last sentence.
+
+An article's gain is measured from its clips (so one pass suffices) as soon as they are
+all synthesized, and its pieces are encoded while later articles are still being
+synthesized. A piece is cached under a key made of its clips' keys, its pauses and its
+article's gain: an unchanged article keeps its exact frames, and an edit re-encodes only the
+piece it touches (or its article's pieces, when the edit moves the article's gain by a
+step). The pieces are then joined at frame boundaries behind one Info frame for the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from audiopaper.cache import CachedClip, read_pcm
+from audiopaper.errors import OutputError
+from audiopaper.ffmpeg import pcm_input_args, run_with_input
+from audiopaper.fsutil import atomic_write_bytes, temp_prefix
+from audiopaper.models import Clip, Pause, Segment
+from audiopaper.mp3frames import SAMPLES_PER_FRAME, LameTag, info_frame, read_lame_tag, split_frames
+
+MP3_RATE = 44_100
+MP3_BITRATE = "64k"
+TARGET_LUFS = -16.0
+# Decoded, our 64 kbps MP3s measure about 0.5 LU quieter than the PCM fed to LAME
+# (the same at every LAME quality and at 96 kbps); the gain makes up for it.
+MP3_LOUDNESS_LOSS = 0.5
+MAX_TRUE_PEAK = -1.0
+# Gains are rounded to this, so an edit that barely moves an article's loudness leaves
+# its gain, and so its other pieces, as they were (±0.25 dB of the target at most).
+GAIN_STEP_DB = 0.5
+END_PAUSE_S = 0.5  # a breath after the edition's last sentence
+PIECE_CHARS = 120  # about half a minute of speech: what an edit re-encodes
+# Each join adds the next piece's encoder delay and the last one's padding as silence
+# (25-51 ms at 44.1 kHz): the pause before a join is shortened by the delay's 25 ms.
+JOIN_SILENCE_S = 0.025
+# Part of every piece's key: change it whenever the encoding below changes.
+ENCODER_SETTINGS = f"lame-{MP3_BITRATE}-q7-{MP3_RATE}-mono-limit{MAX_TRUE_PEAK}-{TARGET_LUFS}-1"
+_CHUNK = 1 << 16
+_MAGIC = b"APPIECE1"
+_HEADER = struct.Struct("<8sI32s")  # magic, metadata length, sha256 of what follows
+
+
+@dataclass(frozen=True)
+class PiecePlan:
+    """Which clips (by job index) a piece is made of, the silence after each, and the
+    article run (group) whose gain it takes."""
+
+    first: int
+    end: int  # one past its last clip
+    pauses: tuple[int, ...]  # samples of silence after each clip, at the clip rate
+    key: str  # its clips and pauses; the cache key adds the gain
+    group: int
+    group_key: str  # the group's clips and pauses: names its measured gain
+
+
+@dataclass(frozen=True)
+class Piece:
+    """An encoded piece in the cache: its frames and what they hold."""
+
+    key: str
+    path: Path
+    audio_offset: int  # where its audio frames start in ``path`` (after its Info frame)
+    audio_bytes: int
+    frames: int
+    info: bytes  # the piece's own Info frame: the template for the whole file's
+    delay: int  # encoder delay (samples at MP3_RATE) before its first sample
+    padding: int  # samples of padding after its last one
+    gain_db: float
+    input_lufs: float
+    reused: bool = False
+
+    @property
+    def duration_samples(self) -> int:
+        """Samples it adds to the joined file (its delay and padding included)."""
+        return self.frames * SAMPLES_PER_FRAME
+
+
+def plan_pieces(
+    segments: list[Segment], keys: list[str], pauses: dict[Pause, float], rate: int
+) -> list[PiecePlan]:
+    """Groups end after every segment followed by an article pause (the end of the
+    opening and of each article); within a group, a piece ends at the first sentence or
+    paragraph pause after PIECE_CHARS characters. Every join falls in a silence."""
+    last = len(segments) - 1
+    silences = [
+        round((END_PAUSE_S if i == last else pauses[s.pause_after]) * rate)
+        for i, s in enumerate(segments)
+    ]
+    ends_group = [s.pause_after == Pause.ARTICLE or i == last for i, s in enumerate(segments)]
+    cuts = []
+    chars = 0
+    for index, segment in enumerate(segments):
+        chars += len(segment.spoken_text)
+        at_pause = segment.pause_after in (Pause.SENTENCE, Pause.PARAGRAPH)
+        if ends_group[index] or (at_pause and chars >= PIECE_CHARS):
+            cuts.append(index + 1)
+            chars = 0
+    for end in cuts[:-1]:  # the pause before each join makes room for the encoder delay
+        silences[end - 1] = max(0, silences[end - 1] - round(JOIN_SILENCE_S * rate))
+    plans: list[PiecePlan] = []
+    first = group_first = 0
+    group = 0
+    for end in cuts:
+        group_end = next(i + 1 for i in range(end - 1, len(segments)) if ends_group[i])
+        group_key = _key(rate, keys[group_first:group_end], silences[group_first:group_end])
+        key = _key(rate, keys[first:end], silences[first:end])
+        plans.append(PiecePlan(first, end, tuple(silences[first:end]), key, group, group_key))
+        first = end
+        if ends_group[end - 1]:
+            group += 1
+            group_first = end
+    return plans
+
+
+def _key(rate: int, keys: list[str], silences: list[int]) -> str:
+    parts = [ENCODER_SETTINGS, str(rate), *keys, *map(str, silences)]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+class PieceCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path_for(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.piece"
+
+    def get(self, key: str) -> Piece | None:
+        """The cached piece, verified; None if missing or damaged (it is encoded again)."""
+        path = self.path_for(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if len(data) < _HEADER.size:
+            return None
+        magic, meta_len, digest = _HEADER.unpack_from(data)
+        body = data[_HEADER.size :]
+        if magic != _MAGIC or hashlib.sha256(body).digest() != digest:
+            return None
+        try:
+            meta = json.loads(body[:meta_len].decode("utf-8"))
+            frames = split_frames(body[meta_len:])
+            if frames.info is None:
+                return None
+            tag = read_lame_tag(frames.info, frames.mono)
+            offset = _HEADER.size + meta_len + len(frames.info)
+            return Piece(
+                key, path, offset, len(frames.audio), frames.count, frames.info,
+                tag.delay, tag.padding, float(meta["gain_db"]), float(meta["input_lufs"]),
+                reused=True,
+            )  # fmt: skip
+        except (ValueError, KeyError, TypeError, OutputError):
+            return None
+
+    def get_gain(self, group_key: str) -> Gain | None:
+        try:
+            data = json.loads(self._gain_path(group_key).read_text(encoding="utf-8"))
+            return Gain(float(data["input_lufs"]), float(data["gain_db"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put_gain(self, group_key: str, gain: Gain) -> None:
+        data = {"input_lufs": gain.input_lufs, "gain_db": gain.gain_db}
+        atomic_write_bytes(self._gain_path(group_key), json.dumps(data).encode("utf-8"))
+
+    def _gain_path(self, group_key: str) -> Path:
+        return self.folder / group_key[:2] / f"{group_key}.gain"
+
+    def put(self, key: str, mp3: bytes, gain_db: float, input_lufs: float) -> Piece:
+        frames = split_frames(mp3)
+        if frames.info is None:
+            raise OutputError("the encoder wrote no Info frame for an edition piece")
+        meta = json.dumps({"gain_db": gain_db, "input_lufs": input_lufs}).encode("utf-8")
+        body = meta + mp3
+        path = self.path_for(key)
+        header = _HEADER.pack(_MAGIC, len(meta), hashlib.sha256(body).digest())
+        atomic_write_bytes(path, header + body)
+        tag = read_lame_tag(frames.info, frames.mono)
+        offset = _HEADER.size + len(meta) + len(frames.info)
+        return Piece(
+            key, path, offset, len(frames.audio), frames.count, frames.info,
+            tag.delay, tag.padding, gain_db, input_lufs,
+        )  # fmt: skip
+
+
+def piece_gain(input_lufs: float) -> float:
+    """The gain (dB) that brings a piece to the target, rounded to GAIN_STEP_DB."""
+    if input_lufs == float("-inf"):
+        return 0.0
+    gain = TARGET_LUFS - input_lufs + MP3_LOUDNESS_LOSS
+    return round(round(gain / GAIN_STEP_DB) * GAIN_STEP_DB, 2)
+
+
+@dataclass(frozen=True)
+class Gain:
+    """An article run's measured loudness and the gain it gets."""
+
+    input_lufs: float
+    gain_db: float
+
+
+def group_gain(plans: list[PiecePlan], clips: list[Clip], cache: PieceCache) -> Gain:
+    """The group's gain: remembered, or measured from its clips (speech and pauses) now."""
+    found = cache.get_gain(plans[0].group_key)
+    if found is not None:
+        return found
+    from audiopaper.loudness import LoudnessMeter
+
+    meter = LoudnessMeter(clips[0].sample_rate)
+    pauses = [pause for plan in plans for pause in plan.pauses]
+    for clip, pause in zip(clips, pauses, strict=True):
+        meter.add_pcm(_pcm(clip))
+        meter.add_silence(pause)
+    input_lufs = meter.integrated_lufs()
+    gain = Gain(input_lufs, piece_gain(input_lufs))
+    cache.put_gain(plans[0].group_key, gain)
+    return gain
+
+
+def encode_piece(plan: PiecePlan, clips: list[Clip], gain: Gain, cache: PieceCache) -> Piece:
+    """The piece from the cache, or encoded and cached now."""
+    key = hashlib.sha256(f"{plan.key}\n{gain.gain_db:.2f}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is not None:
+        return found
+    rate = clips[0].sample_rate
+    # Linear gain to the target; the limiter (a little under -1 dBTP, since the MP3
+    # encoder adds a few tenths of overshoot) only ever touches the rare peaks that
+    # the gain would push too high, so normal speech passes through unchanged.
+    limit = 10 ** ((MAX_TRUE_PEAK - 1.0) / 20)
+    filters = (
+        f"volume={gain.gain_db:.2f}dB,alimiter=limit={limit:.4f}:level=false,aresample={MP3_RATE}"
+    )
+    cache.folder.mkdir(parents=True, exist_ok=True)
+    temp = cache.folder / f"{temp_prefix()}{key[:16]}.mp3"
+    try:
+        run_with_input(
+            [
+                *pcm_input_args(rate),
+                "-af", filters,
+                "-ac", "1",
+                # LAME's quality 7 halves the encode time against its default; at 64 kbps
+                # mono speech the difference is not audible.
+                "-c:a", "libmp3lame", "-b:a", MP3_BITRATE, "-abr", "0",
+                "-compression_level", "7",
+                # The Info frame carries the encoder delay and padding: exact timing.
+                "-write_xing", "1", "-id3v2_version", "0", "-map_metadata", "-1",
+                "-f", "mp3", str(temp),
+            ],
+            _pcm_chunks(clips, plan.pauses),
+        )  # fmt: skip
+        mp3 = temp.read_bytes()
+    finally:
+        temp.unlink(missing_ok=True)
+    return cache.put(key, mp3, gain.gain_db, gain.input_lufs)
+
+
+def _pcm(clip: Clip) -> bytes:
+    return read_pcm(CachedClip(clip.pcm_path, clip.sample_rate, clip.samples, (), clip.data_offset))
+
+
+def _pcm_chunks(clips: list[Clip], pauses: tuple[int, ...]) -> Iterator[bytes]:
+    for clip, pause in zip(clips, pauses, strict=True):
+        yield _pcm(clip)
+        remaining = pause * 2
+        while remaining > 0:
+            size = min(remaining, _CHUNK)
+            yield bytes(size)
+            remaining -= size
+
+
+class PieceEncoder:
+    """Measures each article run's gain as soon as all its clips are ready, in order, on
+    one background thread, and encodes its pieces on as many threads as there are cores
+    (each runs an ffmpeg); synthesis meanwhile goes on in its own workers."""
+
+    def __init__(self, plans: list[PiecePlan], cache: PieceCache) -> None:
+        import os
+
+        self.groups: list[list[PiecePlan]] = []
+        for plan in plans:
+            if plan.group == len(self.groups):
+                self.groups.append([])
+            self.groups[plan.group].append(plan)
+        self.cache = cache
+        self._clips: dict[int, Clip] = {}
+        self._next = 0  # the first group not yet handed on
+        self._measure = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode-gain")
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        self._encode = ThreadPoolExecutor(max_workers=max(1, cores), thread_name_prefix="encode")
+        self._groups: list[Future[list[Future[Piece]]]] = []
+
+    def clip_ready(self, index: int, clip: Clip) -> None:
+        self._clips[index] = clip
+        while self._next < len(self.groups):
+            plans = self.groups[self._next]
+            indexes = range(plans[0].first, plans[-1].end)
+            if any(i not in self._clips for i in indexes):
+                return
+            clips = [self._clips.pop(i) for i in indexes]
+            self._groups.append(self._measure.submit(self._encode_group, plans, clips))
+            self._next += 1
+
+    def _encode_group(self, plans: list[PiecePlan], clips: list[Clip]) -> list[Future[Piece]]:
+        gain = group_gain(plans, clips, self.cache)
+        start = plans[0].first
+        return [
+            self._encode.submit(
+                encode_piece, plan, clips[plan.first - start : plan.end - start], gain, self.cache
+            )
+            for plan in plans
+        ]
+
+    def finish(self) -> list[Piece]:
+        """Every piece, in order (waits for the last ones)."""
+        if self._next < len(self.groups):
+            raise OutputError("an edition piece is missing clips; this is a bug, please report it")
+        try:
+            return [piece.result() for group in self._groups for piece in group.result()]
+        finally:
+            self._measure.shutdown(wait=True)
+            self._encode.shutdown(wait=True)
+
+    def cancel(self) -> None:
+        """Drop pieces not yet started; those being encoded finish (and are cached)."""
+        self._measure.shutdown(wait=True, cancel_futures=True)
+        self._encode.shutdown(wait=True, cancel_futures=True)
+
+
+def joined_duration(pieces: list[Piece]) -> float:
+    """Seconds of the joined file as players report it (the first piece's delay and the
+    last one's padding are dropped; those between pieces stay, as silence)."""
+    frames = sum(piece.frames for piece in pieces)
+    return (frames * SAMPLES_PER_FRAME - pieces[0].delay - pieces[-1].padding) / MP3_RATE
+
+
+def join_mp3(pieces: list[Piece], out_path: Path) -> None:
+    """Write the pieces' frames behind one Info frame for the whole file."""
+    if not pieces:
+        raise OutputError("an edition needs at least one piece of audio")
+    frames = sum(piece.frames for piece in pieces)
+    audio_bytes = sum(piece.audio_bytes for piece in pieces)
+    tag = LameTag(delay=pieces[0].delay, padding=pieces[-1].padding)
+    first = split_frames(pieces[0].info)
+    header = info_frame(pieces[0].info, first.mono, frames, audio_bytes, tag)
+    with out_path.open("wb") as out:
+        out.write(header)
+        for piece in pieces:
+            with piece.path.open("rb") as source:
+                source.seek(piece.audio_offset)
+                remaining = piece.audio_bytes
+                while remaining > 0:
+                    block = source.read(min(remaining, 1 << 20))
+                    if not block:
+                        raise OutputError(f"the cached piece {piece.path} was cut short")
+                    out.write(block)
+                    remaining -= len(block)
+
+
+def piece_starts(pieces: list[Piece]) -> list[float]:
+    """Where each piece's first sample plays, in seconds: whole frames from the start
+    (each piece's own encoder delay lines up with the file's, which players drop)."""
+    starts = []
+    position = 0
+    for piece in pieces:
+        starts.append((position + piece.delay - pieces[0].delay) / MP3_RATE)
+        position += piece.duration_samples
+    return starts

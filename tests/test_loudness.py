@@ -1,0 +1,48 @@
+"""The streaming loudness meter agrees with ffmpeg's EBU R128 meter."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.signal import lfilter
+
+from audiopaper.ffmpeg import measure_loudness
+from audiopaper.loudness import LoudnessMeter, _k_weighting
+from audiopaper.pieces import piece_gain
+
+
+def test_k_weighting_at_48k_is_the_standards() -> None:
+    shelf, high_pass = _k_weighting(48_000)
+    assert shelf == pytest.approx([1.53512485958697, -2.69169618940638, 1.19839281085285,
+                                   1.0, -1.69065929318241, 0.73248077421585], abs=1e-9)  # fmt: skip
+    assert high_pass == pytest.approx([1.0, -2.0, 1.0, 1.0, -1.99004745483398,
+                                       0.99007225036621], abs=1e-9)  # fmt: skip
+
+
+@pytest.mark.parametrize("level", [0.05, 0.3])
+def test_meter_matches_ffmpeg_on_speech_like_bursts(level: float) -> None:
+    rng = np.random.default_rng(7)
+    rate = 24_000
+    noise = lfilter([1.0], [1.0, -0.9], rng.standard_normal(rate * 15)) * level
+    bursts = (np.sin(np.arange(len(noise)) / rate * 2 * np.pi * 0.4) > -0.2).astype(float)
+    pcm = (np.clip(noise * bursts, -1, 1) * 32767).astype("<i2").tobytes()
+    pieces = [pcm[: 123_457 * 2], pcm[123_457 * 2 :]]  # an odd split: steps carry over
+    meter = LoudnessMeter(rate)
+    meter.add_pcm(pieces[0])
+    meter.add_silence(rate // 3)
+    meter.add_pcm(pieces[1])
+    theirs = measure_loudness([pieces[0], bytes(rate // 3 * 2), pieces[1]], rate, true_peak=False)
+    assert meter.integrated_lufs() == pytest.approx(theirs.integrated_lufs, abs=0.1)
+
+
+def test_silence_is_minus_infinity_and_gets_no_gain() -> None:
+    meter = LoudnessMeter(24_000)
+    meter.add_silence(24_000 * 3)
+    assert meter.integrated_lufs() == float("-inf")
+    assert piece_gain(float("-inf")) == 0.0
+
+
+def test_gains_are_quantized() -> None:
+    assert piece_gain(-23.04) == pytest.approx(7.5)  # 7.54 dB to the target
+    assert piece_gain(-23.3) == pytest.approx(8.0)  # 7.8 dB
+    assert piece_gain(-23.2) == pytest.approx(7.5)  # 7.7 dB
