@@ -160,8 +160,8 @@ def test_write_transcripts_writes_both_files(tmp_path: Path) -> None:
 def test_latin_words_cut_between_segments_keep_their_space() -> None:
     """A sentence the segmenter cut into pieces is one cue again, with the space the
     cut took out (``budget on``, never ``budgeton``); Chinese joins without one."""
-    from audiopaper.assemble import cues_for, lay_out
-    from audiopaper.models import Clip, Pause, Role, Segment
+    from audiopaper.assemble import Placed, Timeline, cues_for
+    from audiopaper.models import Clip, Role, Segment
 
     pieces = ["报告说 The budget", "on housing rose,", "while 支出 fell。", "下一句。"]
     segments = [
@@ -169,8 +169,8 @@ def test_latin_words_cut_between_segments_keep_their_space() -> None:
         for n, text in enumerate(pieces)
     ]
     clips = [Clip(s, Path("unused.pcm"), 24_000, 24_000) for s in segments]
-    pauses = dict.fromkeys(Pause, 0.0)
-    cues = cues_for(lay_out(clips, pauses, 24_000))
+    placed = tuple(Placed(clip, n * 24_000, 0, 0.0) for n, clip in enumerate(clips))
+    cues = cues_for(Timeline(placed, 24_000, len(clips)))
     assert [c.text for c in cues] == [
         "报告说 The budget on housing rose, while 支出 fell。",
         "下一句。",
