@@ -28,7 +28,14 @@ from audiopaper.cache import CachedClip, ClipCache, read_pcm
 from audiopaper.engines import Engine, Voice
 from audiopaper.errors import AudiopaperError, ConfigError, EngineError, EngineUnavailable
 from audiopaper.models import Boundary, Clip, Segment
-from audiopaper.synthesize import PCM_RATE, Job, SynthesisReport, cached_clips, render_clip
+from audiopaper.synthesize import (
+    PCM_RATE,
+    Job,
+    SynthesisReport,
+    cached_clips,
+    clip_for,
+    render_clip,
+)
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -99,7 +106,7 @@ def cluster_synthesizer(address: str, pinyin: dict[str, list[str]]) -> Callable[
         for key, entry in _run(client, requests, cache):
             report.notes.extend(entry.notes)
             for index in by_key[key]:
-                clips[index] = _clip(jobs[index].segment, entry)
+                clips[index] = clip_for(jobs[index].segment, entry, reused=False)
                 report.synthesized += 1
                 if progress:
                     progress(clips[index])
@@ -230,19 +237,6 @@ def _store(reply: Reply, request: Request, cache: ClipCache) -> CachedClip:
     if entry is not None:
         return entry
     return cache.put(request.key, reply.pcm, PCM_RATE, reply.boundaries, reply.notes)
-
-
-def _clip(segment: Segment, entry: CachedClip) -> Clip:
-    return Clip(
-        segment=segment,
-        pcm_path=entry.path,
-        samples=entry.samples,
-        sample_rate=entry.sample_rate,
-        boundaries=entry.boundaries,
-        reused=False,
-        data_offset=entry.data_offset,
-        notes=entry.notes,
-    )
 
 
 def _as_error(exc: BaseException, request: Request) -> AudiopaperError:

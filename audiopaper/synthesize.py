@@ -161,7 +161,7 @@ def cached_clips(jobs: list[Job], cache: ClipCache) -> dict[int, Clip]:
     for index, job in enumerate(jobs):
         entry = cache.get(job.key)
         if entry is not None:
-            found[index] = _clip(job.segment, entry, reused=True)
+            found[index] = clip_for(job.segment, entry, reused=True)
     return found
 
 
@@ -225,7 +225,7 @@ def _collect(
             entry = future.result()
             report.notes.extend(entry.notes)
             for index in futures[future]:
-                clips[index] = _clip(jobs[index].segment, entry, reused=False)
+                clips[index] = clip_for(jobs[index].segment, entry, reused=False)
                 report.synthesized += 1
                 if progress:
                     progress(clips[index])
@@ -292,7 +292,7 @@ def _trim(result: Synthesis) -> tuple[np.ndarray, tuple[Boundary, ...]]:
     return samples[start:end], boundaries
 
 
-def _clip(segment: Segment, entry: CachedClip, *, reused: bool) -> Clip:
+def clip_for(segment: Segment, entry: CachedClip, *, reused: bool) -> Clip:
     return Clip(
         segment=segment,
         pcm_path=entry.path,

@@ -188,3 +188,13 @@ def _heteronyms(char: str) -> frozenset[str]:
     _load_phrases()
     found = pinyin(char, style=Style.TONE3, heteronym=True, neutral_tone_with_five=True)
     return frozenset(found[0]) if found else frozenset()
+
+
+def regroup(words: list[Word], flat: list[Syllable]) -> list[Word]:
+    """Syllables changed in a flat list, cut back into the words they came from."""
+    out: list[Word] = []
+    start = 0
+    for word in words:
+        out.append(tuple(flat[start : start + len(word)]))
+        start += len(word)
+    return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 
-from audiopaper.frontend.g2p import Word, data_rows
+from audiopaper.frontend.g2p import Word, data_rows, regroup
 
 
 @functools.cache
@@ -87,12 +87,7 @@ def apply(words: list[Word]) -> list[Word]:
         reading = _rule(text, i, tokens[i], first=i in firsts)
         if reading:
             flat[i] = syllable.read_as(reading)
-    out: list[Word] = []
-    start = 0
-    for word in words:
-        out.append(tuple(flat[start : start + len(word)]))
-        start += len(word)
-    return out
+    return regroup(words, flat)
 
 
 def _starts(words: list[Word]) -> list[int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 
-from audiopaper.frontend.g2p import Syllable, Word
+from audiopaper.frontend.g2p import Syllable, Word, regroup
 
 # Characters of a number written out: 一 next to one of these is a numeral (yi1).
 _DIGITS = set("零〇一二三四五六七八九")
@@ -48,15 +48,6 @@ def _flat(words: list[Word]) -> list[Syllable]:
     return [s for w in words for s in w]
 
 
-def _regroup(words: list[Word], flat: list[Syllable]) -> list[Word]:
-    out: list[Word] = []
-    start = 0
-    for word in words:
-        out.append(tuple(flat[start : start + len(word)]))
-        start += len(word)
-    return out
-
-
 def _yi_bu(words: list[Word]) -> list[Word]:
     flat = _flat(words)
     ends = _word_ends(words)
@@ -71,7 +62,7 @@ def _yi_bu(words: list[Word]) -> list[Word]:
         elif syllable.char == "一" and not (i in ends and before and before.pinyin):
             later = [s.char for s in flat[i + 1 : i + 3]]
             flat[i] = syllable.with_tone(_yi_tone(before, after, later))
-    return _regroup(words, flat)
+    return regroup(words, flat)
 
 
 def _word_ends(words: list[Word]) -> set[int]:
