@@ -25,6 +25,16 @@ TEMP_PREFIX = ".tmp-"
 _OWN_TEMP = re.compile(r"\.tmp-(\d{1,10})-[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
+def program_cache_dir() -> Path:
+    """Where what the program derives once per machine is kept between runs (the
+    rewritten voice model, the word table): AUDIOPAPER_MODEL_CACHE, else the user's cache."""
+    configured = os.environ.get("AUDIOPAPER_MODEL_CACHE")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "audiopaper" / "models"
+
+
 @functools.cache
 def _file_mode() -> int:
     """What open() would give a new file: 0o666 less the umask (read once, when the

@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
 
 CACHE_FOLDER = ".cache"
 PIECES_FOLDER = "pieces"  # encoded MP3 pieces, inside the clip cache's folder
+PHONEMES_FOLDER = "phonemes"  # each text's phonemes (frontend/memo.py), beside them
 _CACHE_SHARD = re.compile(r"[0-9a-f]{2}")  # the clip cache's folders (see cache.py)
 
 
@@ -137,8 +139,9 @@ class BuildResult:
     unchanged: bool = False  # nothing changed since the last build; nothing was written
 
 
-def plan(options: BuildOptions) -> Plan:
-    """Read, parse, normalize and segment; nothing is synthesized."""
+def plan(options: BuildOptions, *, remember_phonemes: bool = False) -> Plan:
+    """Read, parse, normalize and segment; nothing is synthesized. A build
+    (``remember_phonemes``) keeps each text's phonemes beside the clip cache, for the next."""
     from audiopaper.lexicon import Lexicon
     from audiopaper.normalize import normalize
     from audiopaper.pages import read_edition
@@ -161,6 +164,9 @@ def plan(options: BuildOptions) -> Plan:
     segments = segment_script(script, lambda t: normalize(lexicon.apply_say(t)), max_chars)
     check_voices(profile, engines, online=False)
     for engine in engines.values():
+        if hasattr(engine, "remember_phonemes_in"):
+            memo = cache_for(options).folder / PHONEMES_FOLDER
+            engine.remember_phonemes_in(memo if remember_phonemes else None)
         if engine.info.takes_pinyin:
             engine.set_pinyin_overrides(lexicon.pinyin_overrides())
     from audiopaper.frontend.report import unspoken
@@ -253,7 +259,8 @@ def build_holding_lock(options: BuildOptions, reporter: Reporter) -> BuildResult
         return _unchanged(recalled.edition, recalled.folder, recalled.manifest)
     _remove_leftovers(options)
     reporter.stage("Reading and planning")
-    the_plan = plan(options)
+    _load_voices_meanwhile(options)
+    the_plan = plan(options, remember_phonemes=True)
     for note in the_plan.notes:
         reporter.note(note)
     _warn_if_dated_today(options, the_plan.edition, reporter)
@@ -301,8 +308,9 @@ def _remove_leftovers(options: BuildOptions) -> None:
                     folders.append(child)
     cache_folder = cache_for(options).folder
     pieces = cache_folder / PIECES_FOLDER  # MP3 pieces are encoded here, then cached
+    phonemes = cache_folder / PHONEMES_FOLDER
     folders += [pieces, out / RECORD_FOLDER]
-    for sharded in (cache_folder, pieces):
+    for sharded in (cache_folder, pieces, phonemes):
         with contextlib.suppress(OSError):
             folders += [
                 shard
@@ -431,6 +439,26 @@ def _synthesizer(options: BuildOptions, the_plan: Plan) -> Callable[..., list[Cl
     from audiopaper.cluster import cluster_synthesizer
 
     return cluster_synthesizer(options.cluster, the_plan.lexicon.pinyin_overrides())
+
+
+def _load_voices_meanwhile(options: BuildOptions) -> None:
+    """Engines that run a model here load it on a side thread while the page is read
+    and planned (a second or so that a short rebuild would otherwise wait on). Any
+    failure is left for synthesis to meet and report, with its fix."""
+    if options.cluster is not None:
+        return  # the workers load their own
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            profile = load_profile(options.voice)
+            engines = {name: get_engine(name) for name in profile.engines()}
+            threads = layout_for(list(engines.values()), options.jobs).threads
+            for voice in {profile.voice, *profile.roles.values()}:
+                warm_up = getattr(engines[voice.engine], "warm_up", None)
+                if warm_up is not None:
+                    warm_up(voice, threads)
+
+    threading.Thread(target=load, name="load-voices").start()
 
 
 def _draw_cover_meanwhile(edition: Edition) -> Future[bytes]:

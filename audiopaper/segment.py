@@ -8,7 +8,6 @@ inside one, and nothing is ever truncated.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -139,7 +138,7 @@ def _fit_clause(clause: Piece, normalize: Normalizer, max_chars: int) -> list[Pi
 def _source_words(text: str) -> list[str]:
     """jieba words, merged so no cut falls inside a number, code or Latin word."""
     words: list[str] = []
-    for word in _jieba().cut(text, HMM=False):
+    for word in _words(text):
         if words and (_glued(words[-1][-1], word[0])):
             words[-1] += word
         else:
@@ -159,7 +158,7 @@ def _split_spoken(piece: Piece, max_chars: int) -> list[Piece]:
     spoken text between jieba words (or characters); the source stays with the first."""
     parts: list[str] = []
     current = ""
-    for word in _jieba().cut(piece.spoken, HMM=False):
+    for word in _words(piece.spoken):
         while len(word) > max_chars:
             head, word = word[:max_chars], word[max_chars:]
             if current:
@@ -176,11 +175,8 @@ def _split_spoken(piece: Piece, max_chars: int) -> list[Piece]:
     return [Piece(piece.source if i == 0 else "", part) for i, part in enumerate(parts)]
 
 
-@functools.cache
-def _jieba():  # type: ignore[no-untyped-def]
-    import logging
+def _words(text: str) -> Iterator[str]:
+    """jieba's words (its cut without the HMM)."""
+    from audiopaper.frontend.wordfreq import word_table
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
+    return word_table().cut(text)

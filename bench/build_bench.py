@@ -8,11 +8,11 @@ Everything is measured side by side in one run and reported as ratios:
 
 - build ÷ inference: a cold whole-process build (``python -m audiopaper build``, empty
   output folder and clip cache) against the pure model inference for exactly the same
-  segments, in the same order, with the same worker threads and LiteRT threads per worker;
+  segments, in the same order, with the same worker threads and model threads per worker;
 - real-time factor: build seconds per second of audio;
 - no-op rebuild and one-paragraph-edit rebuild as a share of the cold build, with the
   number of segments the edit re-synthesized (from the build's own summary line);
-- peak RSS (VmHWM) of the build's Python process during the cold build, the largest
+- peak RSS of the build's Python process during the cold build (from wait4), the largest
   child process (ffmpeg) separately, and the long page's Python peak against the sample's.
 
 The rewritten acoustic model is made once, before anything is timed, in a private model
@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from synthetic import page as synthetic_page  # noqa: E402
 
 SAMPLE = ROOT / "examples" / "binjiang-daily-2024-03-18.txt"
-POLL_SECONDS = 0.02
+POLL_SECONDS = 0.2  # children only; a poll costs the build CPU it would otherwise have
 SUMMARY = re.compile(r"(\d+) reused, (\d+) synthesized")
 EDIT = "，记者在现场看到了这一变化。"
 
@@ -63,7 +63,7 @@ class Run:
 
     seconds: float
     cpu_s: float  # CPU seconds of the build and every process it ran (ffmpeg)
-    peak_mb: float  # VmHWM of the build's own Python process
+    peak_mb: float  # peak resident memory of the build's Python process (from wait4)
     child_peak_mb: float  # the largest VmHWM seen among its child processes (ffmpeg)
     reused: int
     synthesized: int
@@ -112,12 +112,12 @@ def _children(pid: int) -> list[int]:
 
 
 class _PeakWatcher:
-    """Polls VmHWM of a process and of its descendants until it exits."""
+    """Polls VmHWM of a process's descendants (not the process: the kernel reports its
+    peak when it is reaped) until it exits."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.exe = _exe(pid)
-        self.own_kb = 0
         self.child_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
@@ -125,7 +125,6 @@ class _PeakWatcher:
 
     def _poll(self) -> None:
         while not self._stop.is_set():
-            self.own_kb = max(self.own_kb, _status_kb(self.pid, "VmHWM") or 0)
             pending = _children(self.pid)
             while pending:
                 child = pending.pop()
@@ -140,18 +139,35 @@ class _PeakWatcher:
 
 
 def run_build(page: Path, out: Path, env: dict[str, str]) -> Run:
-    """Whole-process build (not quiet: its summary line says what was synthesized)."""
+    """Whole-process build (not quiet: its summary line says what was synthesized).
+
+    Its CPU time and peak memory come from the kernel when it is reaped (wait4: exact, and
+    nothing polls it meanwhile); only its children (ffmpeg) are looked at while it runs,
+    five times a second, to report the largest apart."""
     command = [sys.executable, "-m", "audiopaper", "build", str(page), "--out", str(out)]
-    cpu = _children_cpu()
     start = time.perf_counter()
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
     )
     watcher = _PeakWatcher(process.pid)
-    stdout, stderr = process.communicate()
+    output: dict[str, str] = {}
+
+    def read(name: str, stream: Any) -> None:
+        output[name] = stream.read()
+
+    readers = [
+        threading.Thread(target=read, args=("stdout", process.stdout)),
+        threading.Thread(target=read, args=("stderr", process.stderr)),
+    ]
+    for reader in readers:
+        reader.start()
+    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    cpu = _children_cpu() - cpu
+    process.returncode = os.waitstatus_to_exitcode(status)
+    for reader in readers:
+        reader.join()
     watcher.stop()
+    stdout, stderr = output["stdout"], output["stderr"]
     if process.returncode != 0:
         raise SystemExit(f"build failed ({process.returncode}): {stderr.strip()}")
     match = SUMMARY.search(stdout)
@@ -159,8 +175,8 @@ def run_build(page: Path, out: Path, env: dict[str, str]) -> Run:
         raise SystemExit(f"no summary line in the build's output: {stdout!r}")
     return Run(
         seconds,
-        cpu,
-        watcher.own_kb / 1024,
+        usage.ru_utime + usage.ru_stime,  # the build and the children it reaped (ffmpeg)
+        usage.ru_maxrss / 1024,  # the largest of them: the Python process (KB on Linux)
         watcher.child_kb / 1024,
         int(match.group(1)),
         int(match.group(2)),
@@ -168,7 +184,7 @@ def run_build(page: Path, out: Path, env: dict[str, str]) -> Run:
 
 
 def build_layout() -> tuple[int, int]:
-    """(workers, LiteRT threads per worker) as the build chooses them here."""
+    """(workers, model threads per worker) as the build chooses them here."""
     from audiopaper.engines import get_engine
 
     try:
@@ -177,11 +193,6 @@ def build_layout() -> tuple[int, int]:
         return os.cpu_count() or 1, 1
     layout = layout_for([get_engine("offline")], None)
     return layout.jobs, layout.threads
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _own_cpu() -> float:
@@ -195,8 +206,8 @@ def pure_inference(page: Path, workers: int, threads: int) -> tuple[float, float
 
     The build's plan gives the jobs; identical texts are synthesized once, in job order,
     as the build does, with the build's workers and threads. Phonemes and the interpreters
-    are prepared before the clock starts, so only LiteRT's two models (acoustic +
-    vocoder) are timed."""
+    are prepared before the clock starts, so only the voice's two models (acoustic +
+    vocoder, on the default backend) are timed."""
     from audiopaper.engines.offline import OfflineEngine, _Models
     from audiopaper.pipeline import BuildOptions, plan, synthesis_jobs
 
@@ -315,7 +326,7 @@ def report(measurements: list[Measurement], layout: tuple[int, int]) -> str:
             )
         )
     parts = [
-        f"workers: {layout[0]} × {layout[1]} LiteRT threads, as the build (cpu_count "
+        f"workers: {layout[0]} × {layout[1]} model threads, as the build (cpu_count "
         f"{os.cpu_count()}); "
         f"load average at the end: {os.getloadavg()[0]:.2f} (other work skews the ratios)",
         "",

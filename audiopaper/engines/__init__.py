@@ -6,6 +6,7 @@ as third-party ones; heavy imports happen inside each engine, not here.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from audiopaper.engines.base import Engine, EngineInfo, Synthesis, Voice
@@ -22,6 +23,9 @@ class Registry:
         self._engines: dict[str, Engine] = {}
         self._loaded = False
         self._broken: dict[str, str] = {}  # entry point name -> why it failed to load
+        # A build asks for its engines on two threads at once (one loads the model
+        # meanwhile): both must get the one shared instance.
+        self._lock = threading.RLock()
 
     def register(self, name: str, factory: EngineFactory) -> None:
         self._factories[name] = factory
@@ -31,6 +35,10 @@ class Registry:
         return sorted(self._factories)
 
     def get(self, name: str) -> Engine:
+        with self._lock:
+            return self._get(name)
+
+    def _get(self, name: str) -> Engine:
         if name not in self._factories:
             self._load_entry_points(name)
         if name not in self._factories and name in self._broken:

@@ -29,7 +29,7 @@ from audiopaper.engines.base import EngineInfo, Synthesis, Voice
 from audiopaper.engines.offline_graph import GRAPH_VERSION, deterministic_acoustic_model
 from audiopaper.errors import EngineError, EngineUnavailable, OutputError
 from audiopaper.frontend import Frontend, Phonemes, Unvoiced
-from audiopaper.fsutil import atomic_write_bytes
+from audiopaper.fsutil import atomic_write_bytes, program_cache_dir
 
 if TYPE_CHECKING:
     from audiopaper.engines import Registry
@@ -86,11 +86,7 @@ def _assets() -> _Assets:
 
 def model_cache_dir() -> Path:
     """Where the rewritten model is kept between runs (it takes ~0.8 s to make)."""
-    configured = os.environ.get("AUDIOPAPER_MODEL_CACHE")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "audiopaper" / "models"
+    return program_cache_dir()
 
 
 @functools.cache
@@ -177,11 +173,20 @@ class OfflineEngine:
             takes_pinyin=True,
         )
         self.threads_per_job = threads_per_job
+        self._memo_folder: Path | None = None
         self.frontend = Frontend(overrides)
         self._local = threading.local()
 
     def set_pinyin_overrides(self, overrides: dict[str, list[str]]) -> None:
-        self.frontend = Frontend(overrides)
+        self.frontend = Frontend(overrides, self._memo_folder)
+
+    def remember_phonemes_in(self, folder: Path | None) -> None:
+        """Keep each text's phonemes in ``folder`` (beside the clip cache), so the next
+        build runs the G2P only on the texts it has not seen; None: remember nothing."""
+        self._memo_folder = folder
+        self.frontend = Frontend(
+            {word: list(readings) for word, readings in self.frontend.overrides.items()}, folder
+        )
 
     def cache_text(self, text: str) -> str:
         """What the model is fed for ``text`` (its phoneme symbols): the clip cache is
@@ -195,6 +200,17 @@ class OfflineEngine:
     def check_available(self) -> None:
         _assets()
         choose_backend(self.backend)
+
+    def warm_up(self, voice: Voice, threads: int) -> None:
+        """Load the models ``voice`` runs on, for ``threads`` threads a request, before
+        the first request (a build does it on a side thread while it plans the page)."""
+        backend = choose_backend(dict(voice.extra).get("backend") or self.backend)
+        if backend == "onnx":
+            from audiopaper.engines.offline_onnx import _sessions
+
+            _sessions(threads)
+        else:
+            _patched_acoustic_model()
 
     def voices(self) -> list[str]:
         return [VOICE_NAME]

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from importlib.resources import files
 
+from audiopaper.frontend.wordfreq import word_table
+
 HAN = re.compile(r"[〇\u4e00-\u9fff]")  # 〇 is the Han numeral zero
 _HAN_RUN = re.compile(r"[〇\u4e00-\u9fff]+")
 
@@ -94,15 +96,6 @@ def marked(syllable: str) -> str:
     return (base[:index] + _MARKS[base[index]][int(tone) - 1] + base[index + 1 :]).replace("v", "ü")
 
 
-@functools.cache
-def _jieba() -> object:
-    import jieba
-
-    jieba.setLogLevel(60)  # it logs its dictionary loading at INFO
-    jieba.initialize()
-    return jieba
-
-
 def words(text: str, overrides: Mapping[str, tuple[str, ...]] | None = None) -> list[Word]:
     """``text`` as words of syllables: lexicon words forced, the rest from the dictionary.
     Every character of ``text`` appears exactly once, in order."""
@@ -145,7 +138,7 @@ def _han_words(run: str) -> list[Word]:
         readings = [_single(c) for c in run]
     out: list[Word] = []
     start = 0
-    for token in _jieba().lcut(run, HMM=False):  # type: ignore[attr-defined]
+    for token in word_table().cut(run):
         mine = readings[start : start + len(token)]
         if len(token) > 1 and token in PHRASES_DICT:
             # A jieba word the phrase data knows is read as that word, even where

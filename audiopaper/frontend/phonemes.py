@@ -12,9 +12,14 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audiopaper.frontend import baker, g2p, polyphones, sandhi
 from audiopaper.frontend.g2p import Syllable
+
+if TYPE_CHECKING:
+    from audiopaper.frontend.memo import PhonemeMemo
 
 # Pause symbols the Baker model was trained with: #3 ends an intonational phrase.
 PAUSE_FOR = {"，": "#3", ",": "#3", "；": "#3", ";": "#3", "：": "#3", ":": "#3", "、": "#2"}
@@ -73,10 +78,17 @@ def latin_readings() -> dict[str, str]:
 class Frontend:
     """Spoken Chinese → Baker phoneme symbols, honouring forced pinyin readings."""
 
-    def __init__(self, overrides: Mapping[str, list[str]] | None = None) -> None:
+    def __init__(
+        self, overrides: Mapping[str, list[str]] | None = None, memo_folder: Path | None = None
+    ) -> None:
         self.overrides = {w: tuple(p) for w, p in (overrides or {}).items() if w and p}
         # Planning, the cache key and synthesis all ask for the same segments.
         self._phonemes: dict[str, Phonemes] = {}
+        self._memo: PhonemeMemo | None = None
+        if memo_folder is not None:  # and the next build asks again
+            from audiopaper.frontend.memo import PhonemeMemo
+
+            self._memo = PhonemeMemo(memo_folder, self.overrides)
 
     def syllables(self, text: str, *, sandhi_stage: bool = True) -> list[Syllable]:
         """One Syllable per character of ``text``: dictionary readings, the news polyphone
@@ -88,8 +100,14 @@ class Frontend:
 
     def phonemes(self, text: str) -> Phonemes:
         found = self._phonemes.get(text)
+        if found is None and self._memo is not None:
+            found = self._memo.get(text)
+            if found is None:
+                found = self._make_phonemes(text)
+                self._memo.put(text, found)
         if found is None:
-            found = self._phonemes[text] = self._make_phonemes(text)
+            found = self._make_phonemes(text)
+        self._phonemes[text] = found
         return found
 
     def _make_phonemes(self, text: str) -> Phonemes:

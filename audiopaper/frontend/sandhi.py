@@ -143,9 +143,9 @@ def _rise_before_third(syllables: list[Syllable]) -> list[Syllable]:
 @functools.cache
 def _left_branching(text: str) -> bool:
     """Is the three-character word split 2+1 (展览馆) rather than 1+2 (纸老虎)?"""
-    import jieba
+    from audiopaper.frontend.wordfreq import word_table
 
     head, tail = text[:2], text[1:]
-    head_known = bool(jieba.get_FREQ(head))
-    tail_known = bool(jieba.get_FREQ(tail))
+    head_known = bool(word_table().freq(head))
+    tail_known = bool(word_table().freq(tail))
     return head_known or not tail_known

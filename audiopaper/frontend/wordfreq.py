@@ -1,0 +1,200 @@
+"""jieba's word table and its cut, without loading jieba at every run.
+
+Importing jieba and reading its table (half a million words and prefixes) takes 1-1.7 s
+before the first word is cut: most of a rebuild that re-synthesizes one sentence. The
+table is made once per machine by jieba itself (``gen_pfdict`` over its dictionary) and
+kept beside the rewritten voice model as a file of buckets by first character; a build
+unpacks only the buckets of the characters it cuts. ``cut`` is jieba's own cut without
+its HMM (``jieba.cut(text, HMM=False)``, jieba 0.42.1, its last release), word for word:
+a test holds the two side by side.
+
+The file's name carries the digest of the jieba dictionary it came from and of its own
+bytes, checked at every load: a damaged or stale file is made again, never trusted. When
+the folder cannot be written, the table is made in memory for this run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import importlib.util
+import marshal
+import math
+import re
+import struct
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from audiopaper.errors import OutputError
+from audiopaper.fsutil import atomic_write_bytes, program_cache_dir
+
+_FORMAT = "1"
+_MAGIC = b"APWORDS" + _FORMAT.encode()
+_INDEX_LENGTH = struct.Struct("<I")
+_LOCK = threading.Lock()
+# jieba's own patterns: runs it cuts with its table, whitespace it passes through, and
+# the single letters and digits it glues back together.
+_HAN_RUN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
+_SKIP = re.compile("(\r\n|\\s)")
+_LATIN = re.compile("[a-zA-Z0-9]")
+
+
+class _Buckets:
+    """Word → frequency, unpacked a first character at a time as words come up."""
+
+    def __init__(self, data: memoryview, spans: dict[str, tuple[int, int]]) -> None:
+        self._data = data
+        self._spans = spans
+        self._buckets: dict[str, dict[str, int]] = {}
+
+    def bucket(self, char: str) -> dict[str, int]:
+        found = self._buckets.get(char)
+        if found is None:
+            span = self._spans.get(char)
+            found = marshal.loads(self._data[span[0] : span[1]]) if span else {}
+            self._buckets[char] = found
+        return found
+
+
+class WordTable:
+    """jieba's dictionary: frequencies (0 for a prefix that is no word) and its cut."""
+
+    def __init__(self, buckets: _Buckets, total: int) -> None:
+        self._buckets = buckets
+        self._log_total = math.log(total)
+
+    def freq(self, word: str) -> int | None:
+        """The word's count, 0 for a prefix of longer words only, None if unknown."""
+        return self._buckets.bucket(word[0]).get(word) if word else None
+
+    def cut(self, text: str) -> Iterator[str]:
+        """``jieba.cut(text, HMM=False)``."""
+        for block in _HAN_RUN.split(text):
+            if not block:
+                continue
+            if _HAN_RUN.match(block):
+                yield from self._cut_block(block)
+                continue
+            for part in _SKIP.split(block):
+                if _SKIP.match(part):
+                    yield part
+                else:
+                    yield from part
+
+    def _cut_block(self, text: str) -> Iterator[str]:
+        route = self._route(text)
+        latin = ""
+        x = 0
+        while x < len(text):
+            y = route[x] + 1
+            word = text[x:y]
+            if len(word) == 1 and _LATIN.match(word):
+                latin += word  # single letters and digits read on as one word
+            else:
+                if latin:
+                    yield latin
+                    latin = ""
+                yield word
+            x = y
+        if latin:
+            yield latin
+
+    def _route(self, text: str) -> list[int]:
+        """For each position, the end of the word that starts there on the most likely
+        path (jieba's get_DAG and calc: the largest sum of log frequencies)."""
+        size = len(text)
+        ends: list[list[int]] = []
+        for k in range(size):
+            bucket = self._buckets.bucket(text[k])
+            found = []
+            i = k
+            fragment = text[k]
+            while i < size and fragment in bucket:
+                if bucket[fragment]:
+                    found.append(i)
+                i += 1
+                fragment = text[k : i + 1]
+            ends.append(found or [k])
+        best: list[tuple[float, int]] = [(0.0, 0)] * (size + 1)
+        for k in range(size - 1, -1, -1):
+            bucket = self._buckets.bucket(text[k])
+            best[k] = max(
+                (math.log(bucket.get(text[k : x + 1]) or 1) - self._log_total + best[x + 1][0], x)
+                for x in ends[k]
+            )
+        return [end for _, end in best[:size]]
+
+
+def word_table() -> WordTable:
+    with _LOCK:
+        return _word_table()
+
+
+@functools.cache
+def _word_table() -> WordTable:
+    raw = _jieba_dictionary().read_bytes()
+    source_digest = hashlib.sha256(raw).hexdigest()[:16]
+    folder = program_cache_dir()
+    for path in sorted(folder.glob(f"jieba-words-{_FORMAT}-{source_digest}-*.bin")):
+        loaded = _read(path)
+        if loaded is not None:
+            return loaded
+    data = _pack(raw)
+    name = f"jieba-words-{_FORMAT}-{source_digest}-{hashlib.sha256(data).hexdigest()[:16]}.bin"
+    with contextlib.suppress(OSError, OutputError):  # if not, it serves this run from memory
+        atomic_write_bytes(folder / name, data)
+    return _parse(data)
+
+
+def _jieba_dictionary() -> Path:
+    """jieba's dict.txt, found without importing jieba (its import alone takes 0.3 s)."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("jieba is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+
+
+def _read(path: Path) -> WordTable | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest()[:16] != path.stem.rsplit("-", 1)[-1]:
+        return None
+    try:
+        return _parse(data)
+    except (ValueError, EOFError, TypeError, struct.error):
+        return None
+
+
+def _pack(raw: bytes) -> bytes:
+    """jieba's table from its dictionary's bytes, in buckets by first character."""
+    import io
+
+    import jieba
+
+    words, total = jieba.Tokenizer.gen_pfdict(io.BytesIO(raw))
+    buckets: dict[str, dict[str, int]] = {}
+    for word, freq in words.items():
+        buckets.setdefault(word[0], {})[word] = freq
+    body = bytearray()
+    spans: dict[str, tuple[int, int]] = {}
+    for char, bucket in buckets.items():
+        packed = marshal.dumps(bucket)
+        spans[char] = (len(body), len(body) + len(packed))
+        body += packed
+    index = marshal.dumps((total, spans))
+    return _MAGIC + _INDEX_LENGTH.pack(len(index)) + index + bytes(body)
+
+
+def _parse(data: bytes) -> WordTable:
+    if not data.startswith(_MAGIC):
+        raise ValueError("not a word table")
+    start = len(_MAGIC) + _INDEX_LENGTH.size
+    (length,) = _INDEX_LENGTH.unpack_from(data, len(_MAGIC))
+    total, spans = marshal.loads(data[start : start + length])
+    if not isinstance(total, int) or total <= 0 or not isinstance(spans, dict):
+        raise ValueError("not a word table")
+    return WordTable(_Buckets(memoryview(data)[start + length :], spans), total)
