@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -33,6 +34,25 @@ def program_cache_dir() -> Path:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "audiopaper" / "models"
+
+
+def kept_derived(stem: str, suffix: str, make: Callable[[], bytes]) -> bytes:
+    """Bytes the program derives once per machine (``make``), kept in the program cache
+    as ``STEM-DIGEST.SUFFIX``. ``stem`` names what they were made from (with its digest), so
+    a new source misses; the digest of the bytes themselves is checked at every load, so a
+    damaged copy is made again, never used. A read-only cache only costs the time."""
+    folder = program_cache_dir()
+    for path in sorted(folder.glob(f"{stem}-*{suffix}")):
+        try:
+            data = path.read_bytes()
+        except OSError:  # unreadable (a folder, no permission): make it again
+            continue
+        if hashlib.sha256(data).hexdigest()[:16] == path.name[len(stem) + 1 :].removesuffix(suffix):
+            return data
+    data = make()
+    with contextlib.suppress(OSError, OutputError):
+        atomic_write_bytes(folder / f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}{suffix}", data)
+    return data
 
 
 @functools.cache

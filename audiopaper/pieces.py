@@ -2,9 +2,9 @@
 the last) are cut into pieces of about half a minute at sentence pauses, each ending in
 the silence after its last sentence.
 
-An article's gain is measured from its clips (so one pass suffices) as soon as they are
-all synthesized, and its pieces are encoded while later articles are still being
-synthesized. A piece is cached under a key made of its clips' keys, its pauses and its
+An article's gain is measured from its clips in one pass, each clip metered as soon as it
+and those before it exist, and its pieces are encoded while later articles are still
+being synthesized. A piece is cached under a key made of its clips' keys, its pauses and its
 article's gain: an unchanged article keeps its exact frames, and an edit re-encodes only the
 piece it touches (or its article's pieces, when the edit moves the article's gain by a
 step). The pieces are then joined at frame boundaries behind one Info frame for the file.
@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from audiopaper.cache import CachedClip, read_pcm
 from audiopaper.errors import OutputError
@@ -26,6 +27,9 @@ from audiopaper.ffmpeg import pcm_input_args, run_with_input
 from audiopaper.fsutil import atomic_write_bytes, temp_prefix
 from audiopaper.models import Clip, Pause, Segment
 from audiopaper.mp3frames import SAMPLES_PER_FRAME, LameTag, info_frame, read_lame_tag, split_frames
+
+if TYPE_CHECKING:
+    from audiopaper.loudness import LoudnessMeter
 
 MP3_RATE = 44_100
 MP3_BITRATE = "64k"
@@ -208,22 +212,45 @@ class Gain:
     gain_db: float
 
 
-def group_gain(plans: list[PiecePlan], clips: list[Clip], cache: PieceCache) -> Gain:
-    """The group's gain: remembered, or measured from its clips (speech and pauses) now."""
-    found = cache.get_gain(plans[0].group_key)
-    if found is not None:
-        return found
-    from audiopaper.loudness import LoudnessMeter
+class GroupMeter:
+    """An article run's gain: remembered from an earlier build, or measured from its clips
+    (speech and pauses) fed in order, each as soon as it and those before it exist."""
 
-    meter = LoudnessMeter(clips[0].sample_rate)
-    pauses = [pause for plan in plans for pause in plan.pauses]
-    for clip, pause in zip(clips, pauses, strict=True):
-        meter.add_pcm(_pcm(clip))
-        meter.add_silence(pause)
-    input_lufs = meter.integrated_lufs()
-    gain = Gain(input_lufs, piece_gain(input_lufs))
-    cache.put_gain(plans[0].group_key, gain)
-    return gain
+    def __init__(self, plans: list[PiecePlan], cache: PieceCache) -> None:
+        self.plans = plans
+        self.cache = cache
+        self.remembered = cache.get_gain(plans[0].group_key)
+        self._pauses = [pause for plan in plans for pause in plan.pauses]
+        self._fed = 0
+        self._meter: LoudnessMeter | None = None
+        self._failed: BaseException | None = None  # raised again when the gain is asked
+
+    def feed(self, clip: Clip) -> None:
+        if self.remembered is not None or self._failed is not None:
+            return
+        try:
+            if self._meter is None:
+                from audiopaper.loudness import LoudnessMeter
+
+                self._meter = LoudnessMeter(clip.sample_rate)
+            self._meter.add_pcm(_pcm(clip))
+            self._meter.add_silence(self._pauses[self._fed])
+            self._fed += 1
+        except BaseException as exc:
+            self._failed = exc
+            raise
+
+    def gain(self) -> Gain:
+        if self.remembered is not None:
+            return self.remembered
+        if self._failed is not None:
+            raise self._failed
+        if self._meter is None or self._fed != len(self._pauses):
+            raise OutputError("an edition piece was metered before all its clips; please report it")
+        input_lufs = self._meter.integrated_lufs()
+        gain = Gain(input_lufs, piece_gain(input_lufs))
+        self.cache.put_gain(self.plans[0].group_key, gain)
+        return gain
 
 
 def encode_piece(plan: PiecePlan, clips: list[Clip], gain: Gain, cache: PieceCache) -> Piece:
@@ -279,9 +306,11 @@ def _pcm_chunks(clips: list[Clip], pauses: tuple[int, ...]) -> Iterator[bytes]:
 
 
 class PieceEncoder:
-    """Measures each article run's gain as soon as all its clips are ready, in order, on
-    one background thread, and encodes its pieces on as many threads as there are cores
-    (each runs an ffmpeg); synthesis meanwhile goes on in its own workers."""
+    """Meters each article run's clips in order as they arrive (so its gain is known the
+    moment its last clip is), on one background thread, and encodes its pieces on as many
+    threads as there are cores (each runs an ffmpeg); synthesis meanwhile goes on in its
+    own workers. A rebuild hands over its cached clips first: an edited article is metered
+    up to the new clip while that clip is synthesized."""
 
     def __init__(self, plans: list[PiecePlan], cache: PieceCache) -> None:
         import os
@@ -293,7 +322,9 @@ class PieceEncoder:
             self.groups[plan.group].append(plan)
         self.cache = cache
         self._clips: dict[int, Clip] = {}
+        self._next_clip = 0  # the first clip not yet handed to the meter
         self._next = 0  # the first group not yet handed on
+        self._meter: GroupMeter | None = None
         self._measure = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode-gain")
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
         self._encode = ThreadPoolExecutor(max_workers=max(1, cores), thread_name_prefix="encode")
@@ -301,17 +332,21 @@ class PieceEncoder:
 
     def clip_ready(self, index: int, clip: Clip) -> None:
         self._clips[index] = clip
-        while self._next < len(self.groups):
+        while self._next < len(self.groups) and self._next_clip in self._clips:
             plans = self.groups[self._next]
-            indexes = range(plans[0].first, plans[-1].end)
-            if any(i not in self._clips for i in indexes):
-                return
-            clips = [self._clips.pop(i) for i in indexes]
-            self._groups.append(self._measure.submit(self._encode_group, plans, clips))
-            self._next += 1
+            if self._meter is None:
+                self._meter = GroupMeter(plans, self.cache)
+            self._measure.submit(self._meter.feed, self._clips[self._next_clip])
+            self._next_clip += 1
+            if self._next_clip == plans[-1].end:  # the run is whole: encode it
+                clips = [self._clips.pop(i) for i in range(plans[0].first, plans[-1].end)]
+                self._groups.append(self._measure.submit(self._encode_group, self._meter, clips))
+                self._meter = None
+                self._next += 1
 
-    def _encode_group(self, plans: list[PiecePlan], clips: list[Clip]) -> list[Future[Piece]]:
-        gain = group_gain(plans, clips, self.cache)
+    def _encode_group(self, meter: GroupMeter, clips: list[Clip]) -> list[Future[Piece]]:
+        gain = meter.gain()
+        plans = meter.plans
         start = plans[0].first
         return [
             self._encode.submit(

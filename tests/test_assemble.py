@@ -259,3 +259,32 @@ def test_a_one_sentence_edit_reencodes_one_piece_of_a_long_article(tmp_path: Pat
     audio = decoded(path)
     assert abs(len(audio) / 44_100 - timeline.duration) < 0.001
     assert [t for _, _, t in ffmetadata_chapters(path)] == [c.title for c in chapters]
+
+
+def test_clips_metered_as_they_arrive_in_any_order(tmp_path: Path) -> None:
+    """Clips handed over out of order (as parallel synthesis finishes them) are metered in
+    order: the gains and the encoded pieces are those of clips handed over in order, and
+    a second encoder finds every gain remembered."""
+    profile = load_profile("offline")
+    engine = get_engine("offline")
+    segments = segment_script(edition_script(EDITION), lambda t: t, engine.info.max_chars)
+    jobs = plan_jobs(segments, lambda s: profile.voice_for(s.role), lambda v: engine, "none")
+    plans = pieces.plan_pieces(segments, [j.key for j in jobs], profile.pauses, PCM_RATE)
+    clips = synthesize_all(jobs, ClipCache(tmp_path / "clips"), workers=1)
+
+    def encode(order: list[int], folder: str) -> list[pieces.Piece]:
+        encoder = pieces.PieceEncoder(plans, pieces.PieceCache(tmp_path / folder))
+        for index in order:
+            encoder.clip_ready(index, clips[index])
+        return encoder.finish()
+
+    in_order = encode(list(range(len(clips))), "a")
+    shuffled = list(range(len(clips)))
+    np.random.default_rng(5).shuffle(shuffled)
+    out_of_order = encode(shuffled, "b")
+    assert [(p.gain_db, p.input_lufs) for p in out_of_order] == [
+        (p.gain_db, p.input_lufs) for p in in_order
+    ]
+    assert [p.path.read_bytes() for p in out_of_order] == [p.path.read_bytes() for p in in_order]
+    again = encode(list(reversed(range(len(clips)))), "b")
+    assert all(p.reused for p in again)

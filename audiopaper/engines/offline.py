@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from audiopaper.engines.base import EngineInfo, Synthesis, Voice
 from audiopaper.engines.offline_graph import GRAPH_VERSION, deterministic_acoustic_model
-from audiopaper.errors import EngineError, EngineUnavailable, OutputError
+from audiopaper.errors import EngineError, EngineUnavailable
 from audiopaper.frontend import Frontend, Phonemes, Unvoiced
-from audiopaper.fsutil import atomic_write_bytes, program_cache_dir
+from audiopaper.fsutil import kept_derived, program_cache_dir
 
 if TYPE_CHECKING:
     from audiopaper.engines import Registry
@@ -91,25 +91,15 @@ def model_cache_dir() -> Path:
 
 @functools.cache
 def _patched_acoustic_model() -> bytes:
-    """The acoustic model LiteRT runs (offline_graph.py), from the disk cache when a
+    """The acoustic model LiteRT runs (offline_graph.py), from the program cache when a
     verified copy is there, else rewritten now (and kept if the cache folder is writable)."""
     raw = _assets().acoustic.read_bytes()
     source = hashlib.sha256(raw).hexdigest()[:16]
-    folder = model_cache_dir()
-    for cached in folder.glob(f"fastspeech2-{source}-{GRAPH_VERSION}-*.tflite"):
-        try:
-            data = cached.read_bytes()
-        except OSError:  # unreadable (a folder, no permission): make the model again
-            continue
-        if hashlib.sha256(data).hexdigest()[:16] == cached.stem.rsplit("-", 1)[-1]:
-            return data
-    patched = deterministic_acoustic_model(raw, dequantize=True)
-    digest = hashlib.sha256(patched).hexdigest()[:16]
-    with contextlib.suppress(OutputError):  # a read-only home only costs time
-        atomic_write_bytes(
-            folder / f"fastspeech2-{source}-{GRAPH_VERSION}-{digest}.tflite", patched
-        )
-    return patched
+    return kept_derived(
+        f"fastspeech2-{source}-{GRAPH_VERSION}",
+        ".tflite",
+        lambda: deterministic_acoustic_model(raw, dequantize=True),
+    )
 
 
 def installed_backends() -> list[str]:

@@ -75,6 +75,7 @@ def _load_phrases() -> None:
 _MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "v": "ǖǘǚǜ"}
 
 
+@functools.cache  # ~1,300 syllables spell the 40,000 of the phrase table
 def marked(syllable: str) -> str:
     """TONE3 → tone marks (zhong4 → zhòng), as pypinyin stores readings. pypinyin's own
     converter takes seconds over the phrase table; this is a table lookup."""

@@ -15,7 +15,6 @@ the folder cannot be written, the table is made in memory for this run.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import importlib.util
@@ -27,8 +26,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from audiopaper.errors import OutputError
-from audiopaper.fsutil import atomic_write_bytes, program_cache_dir
+from audiopaper.fsutil import kept_derived
 
 _FORMAT = "1"
 _MAGIC = b"APWORDS" + _FORMAT.encode()
@@ -135,17 +133,12 @@ def word_table() -> WordTable:
 @functools.cache
 def _word_table() -> WordTable:
     raw = _jieba_dictionary().read_bytes()
-    source_digest = hashlib.sha256(raw).hexdigest()[:16]
-    folder = program_cache_dir()
-    for path in sorted(folder.glob(f"jieba-words-{_FORMAT}-{source_digest}-*.bin")):
-        loaded = _read(path)
-        if loaded is not None:
-            return loaded
-    data = _pack(raw)
-    name = f"jieba-words-{_FORMAT}-{source_digest}-{hashlib.sha256(data).hexdigest()[:16]}.bin"
-    with contextlib.suppress(OSError, OutputError):  # if not, it serves this run from memory
-        atomic_write_bytes(folder / name, data)
-    return _parse(data)
+    source = hashlib.sha256(raw).hexdigest()[:16]
+    data = kept_derived(f"jieba-words-{_FORMAT}-{source}", ".bin", lambda: _pack(raw))
+    try:
+        return _parse(data)
+    except (ValueError, EOFError, TypeError, struct.error):  # a copy that checks out but
+        return _parse(_pack(raw))  # was not written by this version: never trusted
 
 
 def _jieba_dictionary() -> Path:
@@ -154,19 +147,6 @@ def _jieba_dictionary() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise ImportError("jieba is not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
-
-
-def _read(path: Path) -> WordTable | None:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest()[:16] != path.stem.rsplit("-", 1)[-1]:
-        return None
-    try:
-        return _parse(data)
-    except (ValueError, EOFError, TypeError, struct.error):
-        return None
 
 
 def _pack(raw: bytes) -> bytes:
