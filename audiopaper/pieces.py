@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from audiopaper.cache import CachedClip, read_pcm
 from audiopaper.errors import OutputError
-from audiopaper.ffmpeg import pcm_input_args, run_with_input
+from audiopaper.ffmpeg import ffmpeg_exe, pcm_input_args, run_with_input
 from audiopaper.fsutil import atomic_write_bytes, temp_prefix
 from audiopaper.models import Clip, Pause, Segment
 from audiopaper.mp3frames import SAMPLES_PER_FRAME, LameTag, info_frame, read_lame_tag, split_frames
@@ -328,6 +328,7 @@ class PieceEncoder:
         self._measure = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode-gain")
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
         self._encode = ThreadPoolExecutor(max_workers=max(1, cores), thread_name_prefix="encode")
+        self._encode.submit(ffmpeg_exe)  # found now, not when the first piece waits on it
         self._groups: list[Future[list[Future[Piece]]]] = []
 
     def clip_ready(self, index: int, clip: Clip) -> None:

@@ -80,6 +80,11 @@ def _load_sessions(threads: int) -> tuple[Any, Any]:
         # rounded phoneme duration now and then); folded, the acoustic model matches
         # LiteRT's to about 1e-5 and runs faster.
         options.add_session_config_entry("session.disable_quant_qdq", "1")
+        # Idle pool threads sleep rather than spin. A build always has other work on the
+        # cores (the encoder, the next clip's bookkeeping): spinning threads took that
+        # time from it and burned it, 55 → 83 CPU seconds for a 10-minute page (and
+        # 34 → 43 s wall); bench/README.md has the figures.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # warnings about unused initializers are noise
         return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 

@@ -54,22 +54,25 @@ def data_rows(name: str) -> list[list[str]]:
 @functools.cache
 def _load_phrases() -> None:
     """The news phrase table into pypinyin (once per process; it only adds words)."""
-    from pypinyin import load_phrases_dict, load_single_dict
+    from pypinyin import load_phrases_dict
+    from pypinyin.constants import PINYIN_DICT
 
-    phrases = {
-        word: [[marked(s)] for s in reading.split()]
-        for name in ("phrases.tsv", "news_phrases.tsv")
-        for word, reading in data_rows(name)
-    }
-    load_phrases_dict(phrases)
     # The common modern reading first, where pypinyin's first one is archaic or rare.
-    load_single_dict(
+    # (What load_single_dict does, without its retraining of the phrase segmenter over
+    # every phrase: load_phrases_dict below does that once.)
+    PINYIN_DICT.update(
         {
             ord(char): ",".join(marked(s) for s in readings.split())
             for name in ("rare_chars.tsv", "chars.tsv")  # the hand-written table last
             for char, readings in data_rows(name)
         }
     )
+    phrases = {
+        word: [[marked(s)] for s in reading.split()]
+        for name in ("phrases.tsv", "news_phrases.tsv")
+        for word, reading in data_rows(name)
+    }
+    load_phrases_dict(phrases)
 
 
 _MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "v": "ǖǘǚǜ"}

@@ -197,3 +197,25 @@ def test_editions_from_both_backends_differ_by_no_more_than_the_codec(tmp_path: 
     # (about 41 dB against 22 dB here: the encoder is deterministic, so near-identical
     # input gives near-identical MP3s)
     assert between_backends > codec, (between_backends, codec)
+
+
+def test_onnx_pool_threads_sleep_when_idle() -> None:
+    """A build shares the cores with the encoder: the model's idle pool threads must
+    sleep, not spin (spinning cost a 10-minute page half again its CPU time)."""
+    from audiopaper.engines.offline_onnx import _sessions
+
+    for session in _sessions(2):
+        options = session.get_session_options()
+        assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+        assert options.intra_op_num_threads == 2
+
+
+def test_warm_up_loads_the_sessions_a_build_then_uses() -> None:
+    from audiopaper.engines.offline_onnx import OnnxRunner, _load_sessions
+
+    engine = OfflineEngine(backend="onnx")
+    engine.warm_up(voice("onnx"), 3)
+    hits = _load_sessions.cache_info().hits
+    runner = OnnxRunner(3)
+    assert _load_sessions.cache_info().hits == hits + 1  # loaded once, by the warm-up
+    assert runner.acoustic is _load_sessions(3)[0]
