@@ -187,6 +187,9 @@ def check_voices(profile: VoiceProfile, engines: dict[str, Engine], *, online: b
     voices over the network are asked only when ``online`` (just before synthesis)."""
     for voice in {profile.voice, *profile.roles.values()}:
         engine = engines[voice.engine]
+        check_voice = getattr(engine, "check_voice", None)  # what it needs installed here
+        if check_voice is not None:
+            check_voice(voice)
         if engine.info.needs_network and not online:
             continue
         offered = engine.voices()

@@ -49,3 +49,21 @@ def test_a_wrong_backend_is_a_clear_error(tmp_path: Path, body: str) -> None:
     with pytest.raises(ConfigError, match="backend") as caught:
         load_profile(profile(tmp_path, body))
     assert '"onnx"' in (caught.value.hint or "")
+
+
+def test_a_backend_not_installed_is_said_when_planning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before any synthesis (plan and --dry-run too), not at the first segment."""
+    from audiopaper.engines import offline
+    from audiopaper.errors import EngineUnavailable
+    from audiopaper.pipeline import BuildOptions, plan
+
+    monkeypatch.setattr(offline, "installed_backends", lambda: ["onnx"])
+    page = tmp_path / "page.md"
+    page.write_text("# 河畔日报 2024年6月3日\n\n## 新馆开放\n\n市展览馆今天开放。\n", "utf-8")
+    voice = profile(tmp_path, '[voice]\nengine = "offline"\nname = "baker"\nbackend = "litert"\n')
+    with pytest.raises(EngineUnavailable, match="litert backend") as caught:
+        plan(BuildOptions(input_path=page, out_dir=tmp_path / "out", voice=str(voice)))
+    assert 'backend = "onnx"' in (caught.value.hint or "")
+    assert not (tmp_path / "out").exists()

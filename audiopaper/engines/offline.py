@@ -191,6 +191,11 @@ class OfflineEngine:
         _assets()
         choose_backend(self.backend)
 
+    def check_voice(self, voice: Voice) -> None:
+        """The runtime ``voice`` names (a profile's ``backend``) is installed here: said
+        when the page is planned, not at the first segment."""
+        choose_backend(dict(voice.extra).get("backend") or self.backend)
+
     def warm_up(self, voice: Voice, threads: int) -> None:
         """Load the models ``voice`` runs on, for ``threads`` threads a request, before
         the first request (a build does it on a side thread while it plans the page)."""
