@@ -4,9 +4,10 @@ Every build asks for the phonemes of every segment (the clip cache is keyed by t
 the G2P with its dictionaries is a good part of a rebuild that changes one sentence. The
 answer for a text is kept in a small file named by the text, the forced readings, and a
 stamp of everything the answer depends on (the frontend's code and tables, pypinyin's
-files, jieba's dictionary): a new rule or dictionary misses, and the phonemes are made
-again. A file that is damaged or names a symbol the voice lacks counts as missing.
-Writes are best-effort: a read-only cache only means the G2P runs again next time.
+and jieba's files, Python and its Unicode tables): a new rule or dictionary misses, and
+the phonemes are made again. A file that is damaged or names a symbol the voice lacks
+counts as missing. Writes are best-effort: a read-only cache only means the G2P runs
+again next time.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import functools
 import hashlib
 import importlib.util
 import json
+import sys
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -61,7 +64,7 @@ class PhonemeMemo:
 @functools.cache
 def frontend_stamp() -> str:
     """What the phonemes of a text depend on besides the text and the forced readings."""
-    stamp = hashlib.sha256()
+    stamp = hashlib.sha256(f"{sys.version}\0{unicodedata.unidata_version}\n".encode())
     here = Path(__file__).resolve().parent
     for path in sorted(here.rglob("*")):  # our code and tables, by content
         if path.is_file() and path.suffix in (".py", ".tsv"):
