@@ -1,7 +1,7 @@
 """Characters → dictionary pinyin, one TONE3 syllable per Han character, grouped in words.
 
 Lexicon words keep their forced reading. Everything else is read by pypinyin (with the
-project's phrase table of news words loaded into it), grouped into jieba words, and
+project's phrase table of news words laid over its own: ``phrases``), grouped into jieba words, and
 brought back to citation tones: pypinyin's phrase data carries some spoken tones (一月
 yi2, 不是 bu2), and the sandhi stage must start from the dictionary.
 """
@@ -12,8 +12,8 @@ import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from importlib.resources import files
 
+from audiopaper.frontend.phrases import is_phrase, prepare
 from audiopaper.frontend.wordfreq import word_table
 
 HAN = re.compile(r"[〇\u4e00-\u9fff]")  # 〇 is the Han numeral zero
@@ -42,62 +42,6 @@ class Syllable:
 
 
 Word = tuple[Syllable, ...]
-
-
-def data_rows(name: str) -> list[list[str]]:
-    text = files("audiopaper.frontend").joinpath("data", name).read_text("utf-8")
-    return [
-        line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")
-    ]
-
-
-@functools.cache
-def _load_phrases() -> None:
-    """The news phrase table into pypinyin (once per process; it only adds words)."""
-    from pypinyin import load_phrases_dict
-    from pypinyin.constants import PINYIN_DICT
-
-    # The common modern reading first, where pypinyin's first one is archaic or rare.
-    # (What load_single_dict does, without its retraining of the phrase segmenter over
-    # every phrase: load_phrases_dict below does that once.)
-    PINYIN_DICT.update(
-        {
-            ord(char): ",".join(marked(s) for s in readings.split())
-            for name in ("rare_chars.tsv", "chars.tsv")  # the hand-written table last
-            for char, readings in data_rows(name)
-        }
-    )
-    phrases = {
-        word: [[marked(s)] for s in reading.split()]
-        for name in ("phrases.tsv", "news_phrases.tsv")
-        for word, reading in data_rows(name)
-    }
-    load_phrases_dict(phrases)
-
-
-_MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "v": "ǖǘǚǜ"}
-
-
-@functools.cache  # ~1,300 syllables spell the 40,000 of the phrase table
-def marked(syllable: str) -> str:
-    """TONE3 → tone marks (zhong4 → zhòng), as pypinyin stores readings. pypinyin's own
-    converter takes seconds over the phrase table; this is a table lookup."""
-    base, tone = syllable[:-1], syllable[-1]
-    if "ê" in base:  # rare (欸 ê4): pypinyin's converter knows its marks
-        from pypinyin.contrib.tone_convert import to_tone
-
-        return str(to_tone(syllable))
-    if tone not in "1234":
-        return (base if tone == "5" else syllable).replace("v", "ü")
-    if "a" in base or "e" in base:
-        index = base.index("a" if "a" in base else "e")
-    elif "ou" in base:
-        index = base.index("o")
-    else:
-        index = max(base.rfind(vowel) for vowel in "iouv")
-    if index < 0:  # m, n, ng: no vowel to mark
-        return base
-    return (base[:index] + _MARKS[base[index]][int(tone) - 1] + base[index + 1 :]).replace("v", "ü")
 
 
 def words(text: str, overrides: Mapping[str, tuple[str, ...]] | None = None) -> list[Word]:
@@ -132,10 +76,8 @@ def _dictionary_words(text: str) -> list[Word]:
 
 
 def _han_words(run: str) -> list[Word]:
+    prepare(run)
     from pypinyin import Style, lazy_pinyin
-
-    _load_phrases()
-    from pypinyin.constants import PHRASES_DICT
 
     readings = lazy_pinyin(run, style=Style.TONE3, neutral_tone_with_five=True)
     if len(readings) != len(run):  # never misalign: fall back char by char
@@ -144,7 +86,7 @@ def _han_words(run: str) -> list[Word]:
     start = 0
     for token in word_table().cut(run):
         mine = readings[start : start + len(token)]
-        if len(token) > 1 and token in PHRASES_DICT:
+        if len(token) > 1 and is_phrase(token):
             # A jieba word the phrase data knows is read as that word, even where
             # pypinyin's own matching took a phrase across it (受到处分: 到处|分).
             mine = lazy_pinyin(token, style=Style.TONE3, neutral_tone_with_five=True)
@@ -156,6 +98,7 @@ def _han_words(run: str) -> list[Word]:
 
 
 def _single(char: str) -> str:
+    prepare(char)
     from pypinyin import Style, lazy_pinyin
 
     found = lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True)
@@ -180,9 +123,9 @@ def _citation(char: str, reading: str) -> str:
 
 @functools.cache
 def _heteronyms(char: str) -> frozenset[str]:
+    prepare(char)
     from pypinyin import Style, pinyin
 
-    _load_phrases()
     found = pinyin(char, style=Style.TONE3, heteronym=True, neutral_tone_with_five=True)
     return frozenset(found[0]) if found else frozenset()
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import functools
 
-from audiopaper.frontend.g2p import Word, data_rows, regroup
+from audiopaper.frontend.g2p import Word, regroup
+from audiopaper.frontend.phrases import data_rows, is_phrase
 
 
 @functools.cache
@@ -122,9 +123,7 @@ def _rule(text: str, i: int, token: str, *, first: bool) -> str | None:
 def _free(token: str, char: str) -> bool:
     """The particle stands alone, or ends a word the dictionary does not know (jieba's
     静静地, 跑得快 are not phrases with a reading of their own)."""
-    from pypinyin.constants import PHRASES_DICT
-
-    return token == char or (token.endswith(char) and token not in PHRASES_DICT)
+    return token == char or (token.endswith(char) and not is_phrase(token))
 
 
 def _shu(before: str, after: str) -> str | None:

@@ -18,19 +18,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
-import marshal
 import math
 import re
-import struct
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from audiopaper.frontend.buckets import Buckets, pack, unpack
 from audiopaper.fsutil import kept_derived
 
 _FORMAT = "1"
 _MAGIC = b"APWORDS" + _FORMAT.encode()
-_INDEX_LENGTH = struct.Struct("<I")
 _LOCK = threading.Lock()
 # jieba's own patterns: runs it cuts with its table, whitespace it passes through, and
 # the single letters and digits it glues back together.
@@ -39,27 +37,10 @@ _SKIP = re.compile("(\r\n|\\s)")
 _LATIN = re.compile("[a-zA-Z0-9]")
 
 
-class _Buckets:
-    """Word → frequency, unpacked a first character at a time as words come up."""
-
-    def __init__(self, data: memoryview, spans: dict[str, tuple[int, int]]) -> None:
-        self._data = data
-        self._spans = spans
-        self._buckets: dict[str, dict[str, int]] = {}
-
-    def bucket(self, char: str) -> dict[str, int]:
-        found = self._buckets.get(char)
-        if found is None:
-            span = self._spans.get(char)
-            found = marshal.loads(self._data[span[0] : span[1]]) if span else {}
-            self._buckets[char] = found
-        return found
-
-
 class WordTable:
     """jieba's dictionary: frequencies (0 for a prefix that is no word) and its cut."""
 
-    def __init__(self, buckets: _Buckets, total: int) -> None:
+    def __init__(self, buckets: Buckets, total: int) -> None:
         self._buckets = buckets
         self._log_total = math.log(total)
 
@@ -137,7 +118,7 @@ def _word_table() -> WordTable:
     data = kept_derived(f"jieba-words-{_FORMAT}-{source}", ".bin", lambda: _pack(raw))
     try:
         return _parse(data)
-    except (ValueError, EOFError, TypeError, struct.error):  # a copy that checks out but
+    except (ValueError, EOFError, TypeError):  # a copy that checks out but
         return _parse(_pack(raw))  # was not written by this version: never trusted
 
 
@@ -156,25 +137,11 @@ def _pack(raw: bytes) -> bytes:
     import jieba
 
     words, total = jieba.Tokenizer.gen_pfdict(io.BytesIO(raw))
-    buckets: dict[str, dict[str, int]] = {}
-    for word, freq in words.items():
-        buckets.setdefault(word[0], {})[word] = freq
-    body = bytearray()
-    spans: dict[str, tuple[int, int]] = {}
-    for char, bucket in buckets.items():
-        packed = marshal.dumps(bucket)
-        spans[char] = (len(body), len(body) + len(packed))
-        body += packed
-    index = marshal.dumps((total, spans))
-    return _MAGIC + _INDEX_LENGTH.pack(len(index)) + index + bytes(body)
+    return pack(_MAGIC, total, words)
 
 
 def _parse(data: bytes) -> WordTable:
-    if not data.startswith(_MAGIC):
+    total, buckets = unpack(_MAGIC, data)
+    if not isinstance(total, int) or total <= 0:
         raise ValueError("not a word table")
-    start = len(_MAGIC) + _INDEX_LENGTH.size
-    (length,) = _INDEX_LENGTH.unpack_from(data, len(_MAGIC))
-    total, spans = marshal.loads(data[start : start + length])
-    if not isinstance(total, int) or total <= 0 or not isinstance(spans, dict):
-        raise ValueError("not a word table")
-    return WordTable(_Buckets(memoryview(data)[start + length :], spans), total)
+    return WordTable(buckets, total)

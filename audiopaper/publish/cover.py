@@ -196,6 +196,9 @@ def ascii_name(name: str) -> str:
     if name.isascii():
         return name
     try:
+        from audiopaper.frontend.phrases import prepare
+
+        prepare(name)
         from pypinyin import lazy_pinyin
     except ImportError:
         syllables = [name]
