@@ -4,12 +4,12 @@ time.
 Imported as it is, pypinyin reads its 47,000 phrases and trains its segmenter on all of
 them (~0.3 s), and laying our 16,700 over them trains it over all of them again (~0.2 s):
 most of what a rebuild that reads one new sentence spends on it. Imported with
-``PYPINYIN_NO_PHRASES`` it starts with none; ``prepare(text)`` then loads, for each character of ``text`` not seen
-yet, the phrases that start with it (pypinyin's, then ours over them) into its table and
-its segmenter's prefixes. Every lookup pypinyin makes while reading ``text`` is of a
-string that starts inside ``text``, so it reads exactly as with the whole table: a test
-holds the two side by side. pypinyin's phrases are kept, in buckets, in the program
-cache, made once per machine from its own file.
+``PYPINYIN_NO_PHRASES`` it starts with none; ``prepare(text)`` then loads, for each
+character of ``text`` not seen yet, the phrases that start with it (pypinyin's, then ours
+over them) into its table and its segmenter's prefixes. Every lookup pypinyin makes while
+reading ``text`` is of a string that starts inside ``text``, so it reads exactly as with
+the whole table: a test holds the two side by side. pypinyin's phrases are kept, in
+buckets, in the program cache, made once per machine from its own file.
 
 Should pypinyin already have been imported with its whole table (by another program in
 the same process), ours are laid over it once, as before.
