@@ -1,7 +1,9 @@
 """Speech engines behind one protocol, chosen by name from a registry.
 
-Built-in engines register through the same ``audiopaper.engines`` entry point group
-as third-party ones; heavy imports happen inside each engine, not here.
+Built-in engines are listed in the ``audiopaper.engines`` entry point group like
+third-party ones, but are found by name first: reading every installed package's entry
+points takes ~0.15 s, which a build asking only for the offline voice need not pay.
+Heavy imports happen inside each engine, not here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from audiopaper.errors import ConfigError, EngineUnavailable
 __all__ = ["Engine", "EngineInfo", "Registry", "Synthesis", "Voice", "get_engine", "registry"]
 
 EngineFactory = Callable[[], Engine]
+# The ones that ship with audiopaper (as in pyproject's entry points): name → module
+# whose ``register(registry)`` adds it. A plugin cannot take these names.
+_BUILT_IN = {"offline": "audiopaper.engines.offline", "edge": "audiopaper.engines.edge"}
 
 
 class Registry:
@@ -39,6 +44,8 @@ class Registry:
             return self._get(name)
 
     def _get(self, name: str) -> Engine:
+        if name not in self._factories and name in _BUILT_IN:
+            self._load_built_in(name)
         if name not in self._factories:
             self._load_entry_points(name)
         if name not in self._factories and name in self._broken:
@@ -59,6 +66,14 @@ class Registry:
         self.get(name)  # loads the plugin, or says why it cannot
         return self._factories[name]()
 
+    def _load_built_in(self, name: str) -> None:
+        import importlib
+
+        try:
+            importlib.import_module(_BUILT_IN[name]).register(self)
+        except Exception as exc:  # as a broken plugin: said when it is asked for
+            self._broken[name] = f"{type(exc).__name__}: {exc}"
+
     def _load_entry_points(self, only: str | None = None) -> None:
         """Load the plugins (just ``only`` when one is asked for: each engine module
         has its own imports, and a build rarely needs them all)."""
@@ -68,8 +83,10 @@ class Registry:
 
         if only is None:
             self._loaded = True
+            for name in _BUILT_IN.keys() - self._factories.keys() - self._broken.keys():
+                self._load_built_in(name)
         for ep in entry_points(group="audiopaper.engines"):
-            if only is not None and ep.name != only:
+            if (only is not None and ep.name != only) or ep.name in _BUILT_IN:
                 continue
             # One broken plugin must not take the others down with it.
             try:

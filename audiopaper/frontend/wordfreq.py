@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import math
 import re
 import threading
@@ -25,7 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from audiopaper.frontend.buckets import Buckets, pack, unpack
-from audiopaper.fsutil import kept_derived
+from audiopaper.fsutil import kept_derived, package_folder
 
 _FORMAT = "1"
 _MAGIC = b"APWORDS" + _FORMAT.encode()
@@ -124,10 +123,10 @@ def _word_table() -> WordTable:
 
 def _jieba_dictionary() -> Path:
     """jieba's dict.txt, found without importing jieba (its import alone takes 0.3 s)."""
-    spec = importlib.util.find_spec("jieba")
-    if spec is None or not spec.submodule_search_locations:
+    folder = package_folder("jieba")
+    if folder is None:
         raise ImportError("jieba is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    return folder / "dict.txt"
 
 
 def _pack(raw: bytes) -> bytes:
