@@ -14,8 +14,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from audiopaper.kept_regex import compile_kept
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # a name: `熊辉`, `袁 野` (printed with a space inside), `劳伦斯·弗里曼`
@@ -29,43 +30,43 @@ _ROLE = (
     r"(?:记者|通讯员|评论员|撰稿人|摄影记者)|实习生|文\s*/|图\s*/)"
 )
 _BULLET = r"[□■●◎]?\s*"
-_STANDALONE = re.compile(rf"^{_BULLET}{_ROLE}\s*{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*$")
-_ANONYMOUS = re.compile(rf"^{_BULLET}(?:本报|{_ORG})?(?:特约)?评论员$")
-_AUTHOR = re.compile(
+_STANDALONE = compile_kept(rf"^{_BULLET}{_ROLE}\s*{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*$")
+_ANONYMOUS = compile_kept(rf"^{_BULLET}(?:本报|{_ORG})?(?:特约)?评论员$")
+_AUTHOR = compile_kept(
     rf"^(?:[{CJK}]{{1,4}}·[{CJK}]{{1,8}}|[{CJK}] [{CJK}]{{1,2}}|[{CJK}]{{2,3}})"
     rf"(?:\s+(?:[{CJK}]{{1,4}}·[{CJK}]{{1,8}}|[{CJK}]{{2,3}}))*$"
 )
 # where a dateline is filed: `本报北京5月13日电`, `新华社北京4月27日电`, `据新华社日内瓦…电`
 _FILED = rf"(?:据)?{_ORG}[{CJK}]{{0,12}}?\d{{1,2}}月\d{{1,2}}日电"
-_DATELINE = re.compile(
+_DATELINE = compile_kept(
     rf"^(?:本报讯|本报电|{_FILED})\s*(?:[(（](?P<who>[^()（）]{{1,40}})[)）]"
     rf"|(?P<reported>(?:记者|通讯员)\s*{_NAMES}(?:\s*(?:记者|通讯员)\s*{_NAMES})*)\s*报道[:：])?\s*"
 )
-_BARE_DATELINE = re.compile(rf"^{_FILED}$")
-_BRACKETED = re.compile(r"^[(（〔\[【]\s*(?P<inside>.+?)\s*[)）〕\]】]$")
-_CLOSING_NOTE = re.compile(
+_BARE_DATELINE = compile_kept(rf"^{_FILED}$")
+_BRACKETED = compile_kept(r"^[(（〔\[【]\s*(?P<inside>.+?)\s*[)）〕\]】]$")
+_CLOSING_NOTE = compile_kept(
     rf"^(?:{_FILED}|本报[{CJK}]{{0,12}}电|据{_ORG}电|作者(?:为|系|是|单位)|摘编自|摘自|此文为|本文"
     r"|原载|来源|转载自|编者按|文章来源)"
 )
-_NAMED_CREDIT = re.compile(rf"^(?:{_ROLE}\s*)?{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*$")
+_NAMED_CREDIT = compile_kept(rf"^(?:{_ROLE}\s*)?{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*$")
 # `（评论员观察）` and the like: a column's tag, not a credit
-_COLUMN_TAG = re.compile(
+_COLUMN_TAG = compile_kept(
     r"(?:观察|论坛|随笔|视点|看点|评论|时评|杂谈|札记|手记|漫谈|快评|点评|短评|听音)$"
 )
 _NOT_NAMES = {"待续", "未完", "完", "续", "上", "下", "中", "图", "资料", "摄影", "下转", "上接"}
-_TRAILING_CREDIT = re.compile(
+_TRAILING_CREDIT = compile_kept(
     rf"[(（]\s*(?P<who>{_ROLE}\s*{_NAMES}(?:\s*{_ROLE}\s*{_NAMES})*)\s*[)）]\s*$"
 )
-_EDITORS = re.compile(
+_EDITORS = compile_kept(
     r"^(?:本版|本期)?(?:责编|责任编辑|主编|编辑|美编|版式设计|版式|设计|校对|审校|制图|图表制作"
     r"|统筹|监制|本版统筹)\s*[:：]"
     rf"|^(?:本版|本期)?(?:责编|责任编辑|编辑|美编|校对)\s+{_NAMES}$"
 )
 _EDITORS_MAX = 80  # characters: a line of names, not a paragraph
-_JUMP = re.compile(
+_JUMP = compile_kept(
     r"[(（]\s*(?P<dir>下转|上接|紧接|转|接|续)\s*第?\s*[0-9一二三四五六七八九十]{1,3}\s*版\s*[)）]"
 )
-_SPACES = re.compile(r"\s+")
+_SPACES = compile_kept(r"\s+")
 _BYLINE_MAX = 48  # characters: a few names and roles at most
 
 
