@@ -24,7 +24,6 @@ _RELATIVE_GATE = -10.0
 # The high pass's poles sit at 38 Hz (time constant ~4 ms): by 0.25 s its response is
 # below 1e-20 of its start, so the cut changes no measurable loudness.
 _RESPONSE_S = 0.25
-_FFT_BLOCK = 1 << 16
 
 
 def _k_weighting(rate: int) -> np.ndarray:
@@ -55,8 +54,11 @@ def _k_weighting(rate: int) -> np.ndarray:
 
 @functools.cache
 def _k_response(rate: int) -> tuple[np.ndarray, int]:
-    """The FFT of the K-weighting's impulse response (the two sections in a row), sized
-    to convolve a block of _FFT_BLOCK samples with it, and the response's length."""
+    """The FFT of the K-weighting's impulse response (the two sections in a row) and the
+    response's length. The transform is four times the response or more (2^15 at
+    24 kHz): each block then fills it (its samples plus the response's ringing), and a
+    clip of a few seconds costs one or two small transforms, not one of 2^17 mostly
+    padding (half the meter's time)."""
     import numpy as np
 
     length = round(rate * _RESPONSE_S)
@@ -67,7 +69,7 @@ def _k_response(rate: int) -> tuple[np.ndarray, int]:
             y = b0 * x + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2
             x2, x1, y2, y1 = x1, x, y1, y
             response[i] = y
-    size = 1 << (_FFT_BLOCK + length - 2).bit_length()
+    size = 1 << max(15, (4 * length).bit_length())
     return np.fft.rfft(np.array(response), size), length
 
 
@@ -80,6 +82,7 @@ class LoudnessMeter:
         self.rate = rate
         self._response, length = _k_response(rate)
         self._fft_size = len(self._response) * 2 - 2
+        self._block = self._fft_size - length + 1  # samples per transform
         self._tail = np.zeros(length - 1)  # the filter's ringing past what was fed
         self._step = round(rate * _SUB_BLOCK_S)
         self._partial = 0.0  # sum of squares of the unfinished 100 ms step
@@ -95,7 +98,7 @@ class LoudnessMeter:
         import numpy as np
 
         while samples > 0:  # silence only lets the filter's ringing out
-            size = min(samples, _FFT_BLOCK)
+            size = min(samples, self._block)
             filtered = np.zeros(size)
             ringing = min(size, len(self._tail))
             filtered[:ringing] = self._tail[:ringing]
@@ -107,8 +110,8 @@ class LoudnessMeter:
         """Samples in [-1, 1), in order."""
         import numpy as np
 
-        for start in range(0, len(samples), _FFT_BLOCK):
-            block = samples[start : start + _FFT_BLOCK]
+        for start in range(0, len(samples), self._block):
+            block = samples[start : start + self._block]
             size = self._fft_size
             full = np.fft.irfft(np.fft.rfft(block, size) * self._response, size)
             full = full[: len(block) + len(self._tail)]
