@@ -6,9 +6,11 @@ wherever onnxruntime has wheels, Intel macOS included.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
+import tempfile
 import threading
 from dataclasses import dataclass
 from importlib.resources import files
@@ -17,12 +19,14 @@ from typing import Any
 
 from audiopaper.engines.base import Voice
 from audiopaper.errors import EngineUnavailable
+from audiopaper.fsutil import kept_derived
 
 
 @dataclass(frozen=True)
 class OnnxModels:
     acoustic: Path
     vocoder: Path
+    digests: tuple[tuple[str, str], ...] = ()  # file name → its checked sha256
 
 
 @functools.cache
@@ -48,7 +52,8 @@ def onnx_models() -> OnnxModels:
             f"the offline voice's ONNX models are damaged: {', '.join(damaged)}",
             hint="reinstall audiopaper (uv sync --reinstall-package audiopaper)",
         )
-    return OnnxModels(acoustic=paths["acoustic"], vocoder=paths["vocoder"])
+    digests = tuple((paths[role].name, entry["sha256"]) for role, entry in recorded.items())
+    return OnnxModels(acoustic=paths["acoustic"], vocoder=paths["vocoder"], digests=digests)
 
 
 _SESSIONS_LOCK = threading.Lock()
@@ -69,26 +74,60 @@ def _load_sessions(threads: int) -> tuple[Any, Any]:
     models = onnx_models()
 
     def session(path: Path) -> Any:
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Fold the int8 weights to float once, at load. Left as DequantizeLinear nodes,
-        # the optimizer turns them into int8 kernels that also quantize activations,
-        # which round differently (mel differences up to 0.04, enough to change a
-        # rounded phoneme duration now and then); folded, the acoustic model matches
-        # LiteRT's to about 1e-5 and runs faster.
-        options.add_session_config_entry("session.disable_quant_qdq", "1")
-        # Idle pool threads sleep rather than spin. A build always has other work on the
-        # cores (the encoder, the next clip's bookkeeping): spinning threads took that
-        # time from it and burned it, 55 → 83 CPU seconds for a 10-minute page (and
-        # 34 → 43 s wall); bench/README.md has the figures.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.log_severity_level = 3  # warnings about unused initializers are noise
-        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        model: str | bytes = str(path)
+        with contextlib.suppress(Exception):  # cannot be made here: the shipped file
+            model = _optimized(path, dict(models.digests)[path.name])
+        return ort.InferenceSession(model, _options(threads), providers=["CPUExecutionProvider"])
 
     return session(models.acoustic), session(models.vocoder)
+
+
+def _options(threads: int, level: str = "all") -> Any:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = (
+        ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if level == "all"
+        else ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    )
+    # Fold the int8 weights to float once, at load. Left as DequantizeLinear nodes,
+    # the optimizer turns them into int8 kernels that also quantize activations,
+    # which round differently (mel differences up to 0.04, enough to change a
+    # rounded phoneme duration now and then); folded, the acoustic model matches
+    # LiteRT's to about 1e-5 and runs faster.
+    options.add_session_config_entry("session.disable_quant_qdq", "1")
+    # Idle pool threads sleep rather than spin. A build always has other work on the
+    # cores (the encoder, the next clip's bookkeeping): spinning threads took that
+    # time from it and burned it, 55 → 83 CPU seconds for a 10-minute page (and
+    # 34 → 43 s wall); bench/README.md has the figures.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.log_severity_level = 3  # warnings about unused initializers are noise
+    return options
+
+
+def _optimized(path: Path, digest: str) -> bytes:
+    """The model as ONNX Runtime's portable optimizations leave it (weights folded to
+    float, operators fused), made once per machine and ONNX Runtime version: loading it
+    takes half the time of optimizing the shipped file at every start. Only the
+    optimizations ONNX Runtime calls portable are kept (``ORT_ENABLE_EXTENDED``); the
+    ones for this CPU's layout are still applied at load, so the sessions and their
+    output are the same (tested)."""
+    import onnxruntime as ort
+
+    def make() -> bytes:
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / "optimized.onnx"
+            options = _options(1, level="extended")
+            options.optimized_model_filepath = str(target)
+            ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            return target.read_bytes()
+
+    stem = f"onnx-{path.stem}-{ort.__version__}-{digest[:16]}"
+    return kept_derived(stem, ".onnx", make)
 
 
 class OnnxRunner:

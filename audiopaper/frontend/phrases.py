@@ -84,7 +84,7 @@ def prepare(text: str) -> None:
         for char in set(text) - tables.loaded:
             bucket = {**tables.theirs.bucket(char), **tables.ours.get(char, {})}
             PHRASES_DICT.update(bucket)
-            mmseg.seg.train(bucket)
+            mmseg.seg.train(iter(bucket))
             tables.loaded.add(char)
 
 

@@ -219,3 +219,34 @@ def test_warm_up_loads_the_sessions_a_build_then_uses() -> None:
     runner = OnnxRunner(3)
     assert _load_sessions.cache_info().hits == hits + 1  # loaded once, by the warm-up
     assert runner.acoustic is _load_sessions(3)[0]
+
+
+def test_optimized_copy_speaks_exactly_as_the_shipped_models(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sessions load from a copy of each model with ONNX Runtime's portable optimizations
+    already applied (made once, kept in the program cache): same audio, bit for bit."""
+    import onnxruntime as ort
+
+    from audiopaper.engines.offline_onnx import OnnxRunner, _load_sessions, _options
+
+    monkeypatch.setenv("AUDIOPAPER_MODEL_CACHE", str(tmp_path))
+    _load_sessions.cache_clear()
+    try:
+        runner = OnnxRunner(2)
+        kept = sorted(path.name for path in tmp_path.glob("onnx-*.onnx"))
+        assert len(kept) == 2, kept
+        shipped = OnnxRunner(2)
+        models = onnx_models()
+        shipped.acoustic, shipped.vocoder = (
+            ort.InferenceSession(str(path), _options(2), providers=["CPUExecutionProvider"])
+            for path in (models.acoustic, models.vocoder)
+        )
+        ids = OfflineEngine(backend="onnx").frontend.phonemes(LINE).ids()
+        assert np.array_equal(runner.speak(ids, voice("onnx")), shipped.speak(ids, voice("onnx")))
+        stamps = [path.stat().st_mtime_ns for path in sorted(tmp_path.glob("onnx-*.onnx"))]
+        _load_sessions.cache_clear()
+        OnnxRunner(2)  # a second run reads the copies, does not make them again
+        assert [p.stat().st_mtime_ns for p in sorted(tmp_path.glob("onnx-*.onnx"))] == stamps
+    finally:
+        _load_sessions.cache_clear()
