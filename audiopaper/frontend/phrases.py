@@ -8,8 +8,8 @@ most of what a rebuild that reads one new sentence spends on it. Imported with
 character of ``text`` not seen yet, the phrases that start with it (pypinyin's, then ours
 over them) into its table and its segmenter's prefixes. Every lookup pypinyin makes while
 reading ``text`` is of a string that starts inside ``text``, so it reads exactly as with
-the whole table: a test holds the two side by side. pypinyin's phrases are kept, in
-buckets, in the program cache, made once per machine from its own file.
+the whole table: a test holds the two side by side. pypinyin's phrases with ours over
+them are kept, in buckets, in the program cache, made once per machine from the files.
 
 Should pypinyin already have been imported with its whole table (by another program in
 the same process), ours are laid over it once, as before.
@@ -38,6 +38,7 @@ _NO_PHRASES = "PYPINYIN_NO_PHRASES"
 # only looks up runs of Han characters.
 _SENTINEL = "\0"
 _LOCK = threading.RLock()
+_OUR_PHRASES = ("phrases.tsv", "news_phrases.tsv")  # the news table last
 _MARKS = {"a": "āáǎà", "e": "ēéěè", "i": "īíǐì", "o": "ōóǒò", "u": "ūúǔù", "v": "ǖǘǚǜ"}
 
 
@@ -76,13 +77,13 @@ def prepare(text: str) -> None:
     with one of its characters."""
     with _LOCK:
         tables = _tables()
-        if tables.theirs is None:
+        if tables.phrases is None:
             return
         from pypinyin.constants import PHRASES_DICT
         from pypinyin.seg import mmseg
 
         for char in set(text) - tables.loaded:
-            bucket = {**tables.theirs.bucket(char), **tables.ours.get(char, {})}
+            bucket = tables.phrases.bucket(char)
             PHRASES_DICT.update(bucket)
             mmseg.seg.train(iter(bucket))
             tables.loaded.add(char)
@@ -98,9 +99,8 @@ def is_phrase(word: str) -> bool:
 
 @dataclass
 class _Tables:
-    theirs: Buckets | None  # None: pypinyin holds its whole table
-    ours: dict[str, dict[str, list[list[str]]]]  # by first character
-    loaded: set[str]
+    phrases: Buckets | None  # pypinyin's and ours over them; None: pypinyin holds them
+    loaded: set[str]  # first characters whose phrases pypinyin has
 
 
 @functools.cache
@@ -117,22 +117,22 @@ def _tables() -> _Tables:
                 for char, readings in data_rows(name)
             }
         )
-        ours = {
-            word: [[marked(s)] for s in reading.split()]
-            for name in ("phrases.tsv", "news_phrases.tsv")
-            for word, reading in data_rows(name)
-        }
         source = _phrase_file()
         if not lazy or source is None:
             from pypinyin import load_phrases_dict
 
-            load_phrases_dict(ours)  # retrains the segmenter over every phrase, once
-            return _Tables(None, {}, set())
-        by_char: dict[str, dict[str, list[list[str]]]] = {}
-        for word, reading in ours.items():
-            by_char.setdefault(word[0], {})[word] = reading
+            load_phrases_dict(_our_phrases())  # retrains the segmenter over every phrase
+            return _Tables(None, set())
         PHRASES_DICT[_SENTINEL] = []
-        return _Tables(_their_phrases(source), by_char, set())
+        return _Tables(_phrase_table(source), set())
+
+
+def _our_phrases() -> dict[str, list[list[str]]]:
+    return {
+        word: [[marked(s)] for s in reading.split()]
+        for name in _OUR_PHRASES
+        for word, reading in data_rows(name)
+    }
 
 
 @functools.cache
@@ -171,10 +171,16 @@ def _phrase_file() -> Path | None:
     return path if path.is_file() else None
 
 
-def _their_phrases(source: Path) -> Buckets:
+def _phrase_table(source: Path) -> Buckets:
+    """pypinyin's phrases with ours laid over them, in buckets; named for the bytes of
+    both and of this module (which spells our readings)."""
     raw = source.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()[:16]
-    data = kept_derived(f"pinyin-phrases-{_FORMAT}-{digest}", ".bin", lambda: _pack(raw))
+    digest = hashlib.sha256(raw)
+    for name in _OUR_PHRASES:
+        digest.update(files("audiopaper.frontend").joinpath("data", name).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    stem = f"pinyin-phrases-{_FORMAT}-{digest.hexdigest()[:16]}"
+    data = kept_derived(stem, ".bin", lambda: _pack(raw))
     try:
         return unpack(_MAGIC, data)[1]
     except (ValueError, EOFError, TypeError):  # checks out but not written by this version
@@ -182,8 +188,10 @@ def _their_phrases(source: Path) -> Buckets:
 
 
 def _pack(raw: bytes) -> bytes:
-    """pypinyin's phrases as its own loader reads them, in buckets by first character."""
+    """pypinyin's phrases as its own loader reads them, ours over them, in buckets by
+    first character."""
     table = json.loads(raw.decode("utf-8"))
     if not isinstance(table, dict):
         raise ValueError("pypinyin's phrase table is not a table")
+    table.update(_our_phrases())
     return pack(_MAGIC, len(table), table)
