@@ -68,6 +68,7 @@ if TYPE_CHECKING:
 CACHE_FOLDER = ".cache"
 PIECES_FOLDER = "pieces"  # encoded MP3 pieces, inside the clip cache's folder
 PHONEMES_FOLDER = "phonemes"  # each text's phonemes (frontend/memo.py), beside them
+COVERS_FOLDER = "covers"  # each edition's cover as drawn (publish/cover.py), beside them
 _CACHE_SHARD = re.compile(r"[0-9a-f]{2}")  # the clip cache's folders (see cache.py)
 
 
@@ -312,7 +313,7 @@ def _remove_leftovers(options: BuildOptions) -> None:
     cache_folder = cache_for(options).folder
     pieces = cache_folder / PIECES_FOLDER  # MP3 pieces are encoded here, then cached
     phonemes = cache_folder / PHONEMES_FOLDER
-    folders += [pieces, out / RECORD_FOLDER]
+    folders += [pieces, cache_folder / COVERS_FOLDER, out / RECORD_FOLDER]
     for sharded in (cache_folder, pieces, phonemes):
         with contextlib.suppress(OSError):
             folders += [
@@ -372,7 +373,7 @@ def _build_fresh(
         check_voices(the_plan.profile, the_plan.engines, online=True)
     report = SynthesisReport()
     reporter.stage("Synthesizing", total=len(jobs))
-    cover_drawing = _draw_cover_meanwhile(the_plan.edition)
+    cover_drawing = _draw_cover_meanwhile(the_plan.edition, cache.folder)
     plans = plan_pieces(
         the_plan.segments, [job.key for job in jobs], the_plan.profile.pauses, PCM_RATE
     )
@@ -464,14 +465,21 @@ def _load_voices_meanwhile(options: BuildOptions) -> None:
     threading.Thread(target=load, name="load-voices").start()
 
 
-def _draw_cover_meanwhile(edition: Edition) -> Future[bytes]:
-    """The edition's cover (Pillow), drawn on a side thread while synthesis runs."""
+def _draw_cover_meanwhile(edition: Edition, cache_folder: Path) -> Future[bytes]:
+    """The edition's cover (Pillow), drawn on a side thread while synthesis runs, or
+    read from the cache when these words were drawn before."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from audiopaper.publish.cover import edition_cover
+    from audiopaper.publish.cover import kept_edition_cover
 
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cover")
-    drawing = pool.submit(edition_cover, edition.paper, edition.date, edition.edition_id)
+    drawing = pool.submit(
+        kept_edition_cover,
+        cache_folder / COVERS_FOLDER,
+        edition.paper,
+        edition.date,
+        edition.edition_id,
+    )
     pool.shutdown(wait=False)  # the thread ends when the drawing is done
     return drawing
 

@@ -23,6 +23,7 @@ from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
+from audiopaper.errors import OutputError
 from audiopaper.fsutil import atomic_write_bytes
 
 COVER_SIZE = 1400
@@ -206,6 +207,31 @@ def ascii_name(name: str) -> str:
         syllables = lazy_pinyin(name)
     latin = " ".join(syllables).upper()
     return "".join(ch for ch in latin if ch.isascii()).strip() or "AUDIOPAPER"
+
+
+def kept_edition_cover(folder: Path, paper: str, date: dt.date, edition_id: str) -> bytes:
+    """``edition_cover``, drawn once and kept in ``folder`` (the build's cache): the same
+    words, font and drawing code make the same bytes, so a rebuild reads them (drawing
+    took 0.15 s of a one-sentence rebuild's 1.5). A damaged copy is drawn again."""
+    import hashlib
+
+    from PIL import __version__ as pillow
+
+    font = find_cjk_font()
+    font_id = f"{font}\0{font.stat().st_size}\0{font.stat().st_mtime_ns}" if font else "none"
+    key = hashlib.sha256()
+    for part in (paper, date.isoformat(), edition_id, font_id, pillow):
+        key.update(part.encode("utf-8") + b"\0")
+    key.update(Path(__file__).read_bytes())  # the drawing itself
+    path = folder / f"{key.hexdigest()[:32]}.png"
+    with contextlib.suppress(OSError):
+        kept = path.read_bytes()
+        if hashlib.sha256(kept[32:]).digest() == kept[:32]:
+            return kept[32:]
+    png = edition_cover(paper, date, edition_id)
+    with contextlib.suppress(OSError, OutputError):
+        atomic_write_bytes(path, hashlib.sha256(png).digest() + png)
+    return png
 
 
 def write_edition_cover(

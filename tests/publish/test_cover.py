@@ -48,3 +48,22 @@ def test_channel_cover(tmp_path: Path) -> None:
 def test_font_lookup_never_fails() -> None:
     found = cover.find_cjk_font()
     assert found is None or found.is_file()
+
+
+def test_kept_cover_is_drawn_once_then_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    day = dt.date(2024, 3, 18)
+    drawn = cover.kept_edition_cover(tmp_path, "滨江日报", day, "2024-03-18")
+    assert drawn == cover.edition_cover("滨江日报", day, "2024-03-18")
+    (kept,) = tmp_path.glob("*.png")
+
+    def no_drawing(*_: object) -> bytes:
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(cover, "edition_cover", no_drawing)
+    assert cover.kept_edition_cover(tmp_path, "滨江日报", day, "2024-03-18") == drawn
+    monkeypatch.undo()
+    other = cover.kept_edition_cover(tmp_path, "江城晚报", day, "2024-03-18")
+    assert other != drawn and len(list(tmp_path.glob("*.png"))) == 2  # other words: drawn
+    kept.write_bytes(kept.read_bytes()[:-7])  # cut short: drawn again, never served
+    assert cover.kept_edition_cover(tmp_path, "滨江日报", day, "2024-03-18") == drawn
+    assert cover.kept_edition_cover(tmp_path / "missing" / "x", "滨江日报", day, "2024-03-18") == drawn
