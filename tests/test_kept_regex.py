@@ -19,7 +19,8 @@ from audiopaper.parse import bylines, captions
 extra = [kept_regex.compile_kept(p, f) for p, f in json.loads(sys.argv[1])]
 found = [v for m in (bylines, captions) for v in vars(m).values() if isinstance(v, re.Pattern)]
 found += extra
-same = all(p == re.compile(p.pattern, p.flags) and p.groupindex == re.compile(p.pattern, p.flags).groupindex for p in found)
+fresh = [re.compile(p.pattern, p.flags) for p in found]
+same = all(p == f and p.groupindex == f.groupindex for p, f in zip(found, fresh))
 print(json.dumps({"patterns": len(found), "same": same, "kept": len(kept_regex._kept().programs)}))
 """
 EXTRA = [

@@ -50,7 +50,9 @@ def test_font_lookup_never_fails() -> None:
     assert found is None or found.is_file()
 
 
-def test_kept_cover_is_drawn_once_then_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_kept_cover_is_drawn_once_then_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     day = dt.date(2024, 3, 18)
     drawn = cover.kept_edition_cover(tmp_path, "滨江日报", day, "2024-03-18")
     assert drawn == cover.edition_cover("滨江日报", day, "2024-03-18")
@@ -66,4 +68,5 @@ def test_kept_cover_is_drawn_once_then_read(tmp_path: Path, monkeypatch: pytest.
     assert other != drawn and len(list(tmp_path.glob("*.png"))) == 2  # other words: drawn
     kept.write_bytes(kept.read_bytes()[:-7])  # cut short: drawn again, never served
     assert cover.kept_edition_cover(tmp_path, "滨江日报", day, "2024-03-18") == drawn
-    assert cover.kept_edition_cover(tmp_path / "missing" / "x", "滨江日报", day, "2024-03-18") == drawn
+    elsewhere = tmp_path / "missing" / "x"
+    assert cover.kept_edition_cover(elsewhere, "滨江日报", day, "2024-03-18") == drawn
