@@ -224,8 +224,9 @@ def test_warm_up_loads_the_sessions_a_build_then_uses() -> None:
 def test_optimized_copy_speaks_exactly_as_the_shipped_models(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Sessions load from a copy of each model with ONNX Runtime's portable optimizations
-    already applied (made once, kept in the program cache): same audio, bit for bit."""
+    """Sessions load from a copy of each model with ONNX Runtime's optimizations for this
+    machine already applied (made once, kept in the program cache): same audio, bit for
+    bit, as the shipped file optimized at load."""
     import onnxruntime as ort
 
     from audiopaper.engines.offline_onnx import OnnxRunner, _load_sessions, _options
@@ -250,3 +251,26 @@ def test_optimized_copy_speaks_exactly_as_the_shipped_models(
         assert [p.stat().st_mtime_ns for p in sorted(tmp_path.glob("onnx-*.onnx"))] == stamps
     finally:
         _load_sessions.cache_clear()
+
+
+def test_a_damaged_shipped_model_is_never_copied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    from audiopaper.engines import offline_onnx
+
+    shipped = offline_onnx._shipped_models()
+    wrong = tuple((name, "0" * 64) for name, _ in shipped.digests)  # as if the files changed
+    monkeypatch.setenv("AUDIOPAPER_MODEL_CACHE", str(tmp_path))
+    monkeypatch.setattr(offline_onnx, "_shipped_models", lambda: replace(shipped, digests=wrong))
+    offline_onnx.onnx_models.cache_clear()
+    offline_onnx._load_sessions.cache_clear()
+    try:
+        with pytest.raises(EngineUnavailable) as caught:
+            offline_onnx._load_sessions(2)
+        assert "damaged" in caught.value.message and "uv sync" in (caught.value.hint or "")
+        assert not list(tmp_path.glob("onnx-*"))
+    finally:
+        offline_onnx.onnx_models.cache_clear()
+        offline_onnx._load_sessions.cache_clear()
