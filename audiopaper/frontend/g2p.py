@@ -1,9 +1,9 @@
 """Characters → dictionary pinyin, one TONE3 syllable per Han character, grouped in words.
 
 Lexicon words keep their forced reading. Everything else is read by pypinyin (with the
-project's phrase table of news words laid over its own: ``phrases``), grouped into jieba words, and
-brought back to citation tones: pypinyin's phrase data carries some spoken tones (一月
-yi2, 不是 bu2), and the sandhi stage must start from the dictionary.
+project's phrase table of news words laid over its own: ``phrases``), grouped into jieba
+words, and brought back to citation tones: pypinyin's phrase data carries some spoken
+tones (一月 yi2, 不是 bu2), and the sandhi stage must start from the dictionary.
 """
 
 from __future__ import annotations
