@@ -26,7 +26,7 @@ from audiopaper.fsutil import kept_derived
 class OnnxModels:
     acoustic: Path
     vocoder: Path
-    digests: tuple[tuple[str, str], ...] = ()  # file name → its checked sha256
+    digests: tuple[tuple[str, str], ...] = ()  # file name → its recorded sha256
 
 
 @functools.cache
