@@ -63,6 +63,10 @@ class _Kept:
             atexit.register(self.save)
 
     def save(self) -> None:
+        """Written into the program cache only if it exists (a build makes it): a folder
+        removed meanwhile, a test run's say, stays removed."""
+        if not self.path.parent.is_dir():
+            return
         with _LOCK:
             try:
                 body = marshal.dumps(self.programs)

@@ -1,19 +1,28 @@
-"""Hermetic test runs: the offline voice's rewritten model is kept in a per-session
-folder, never in the user's cache (subprocess builds inherit the setting)."""
+"""Hermetic test runs: what the program derives once per machine (the rewritten and
+optimized voice models, the word and phrase tables, the parser's compiled patterns) is
+kept in a folder of this run's own, never in the user's cache. It is set before test
+modules are collected (importing the parser compiles its patterns), and subprocess
+builds inherit it."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+import tempfile
 
 import pytest
 
+_previous: list[str | None] = []
 
-@pytest.fixture(autouse=True, scope="session")
-def private_model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    previous = os.environ.get("AUDIOPAPER_MODEL_CACHE")
-    os.environ["AUDIOPAPER_MODEL_CACHE"] = str(tmp_path_factory.mktemp("model-cache"))
-    yield
+
+def pytest_configure(config: pytest.Config) -> None:
+    _previous.append(os.environ.get("AUDIOPAPER_MODEL_CACHE"))
+    os.environ["AUDIOPAPER_MODEL_CACHE"] = tempfile.mkdtemp(prefix="audiopaper-test-models-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(os.environ["AUDIOPAPER_MODEL_CACHE"], ignore_errors=True)
+    previous = _previous.pop() if _previous else None
     if previous is None:
         os.environ.pop("AUDIOPAPER_MODEL_CACHE", None)
     else:
