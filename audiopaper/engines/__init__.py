@@ -2,7 +2,7 @@
 
 Built-in engines are listed in the ``audiopaper.engines`` entry point group like
 third-party ones, but are found by name first: reading every installed package's entry
-points takes ~0.15 s, which a build asking only for the offline voice need not pay.
+points takes 0.06–0.1 s, which a build asking only for the offline voice need not pay.
 Heavy imports happen inside each engine, not here.
 """
 

@@ -6,11 +6,9 @@ wherever onnxruntime has wheels, Intel macOS included.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
-import tempfile
 import threading
 from dataclasses import dataclass
 from importlib.resources import files
@@ -19,27 +17,28 @@ from typing import Any
 
 from audiopaper.engines.base import Voice
 from audiopaper.errors import EngineUnavailable
-from audiopaper.fsutil import kept_derived
 
 
 @dataclass(frozen=True)
 class OnnxModels:
     acoustic: Path
     vocoder: Path
-    digests: tuple[tuple[str, str], ...] = ()  # file name → its recorded sha256
 
 
 @functools.cache
 def onnx_models() -> OnnxModels:
     """The shipped ONNX files, checked against their recorded hashes (once per process)."""
-    models = _shipped_models()
+    folder = Path(str(files("audiopaper.engines").joinpath("data/onnx")))
     try:
+        provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+        recorded = {role: entry for role, entry in provenance["models"].items()}
+        paths = {role: folder / entry["file"] for role, entry in recorded.items()}
         damaged = [
             path.name
-            for path in (models.acoustic, models.vocoder)
-            if hashlib.sha256(path.read_bytes()).hexdigest() != dict(models.digests)[path.name]
+            for role, path in paths.items()
+            if hashlib.sha256(path.read_bytes()).hexdigest() != recorded[role]["sha256"]
         ]
-    except OSError as exc:
+    except (OSError, KeyError, ValueError) as exc:
         raise EngineUnavailable(
             f"the offline voice's ONNX models are missing or unreadable ({exc})",
             hint="reinstall audiopaper (uv sync --reinstall-package audiopaper)",
@@ -49,25 +48,7 @@ def onnx_models() -> OnnxModels:
             f"the offline voice's ONNX models are damaged: {', '.join(damaged)}",
             hint="reinstall audiopaper (uv sync --reinstall-package audiopaper)",
         )
-    return models
-
-
-@functools.cache
-def _shipped_models() -> OnnxModels:
-    """The shipped ONNX files and their recorded hashes, not yet checked (the sessions
-    load from optimized copies made from checked files)."""
-    folder = Path(str(files("audiopaper.engines").joinpath("data/onnx")))
-    try:
-        provenance = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
-        recorded = {role: entry for role, entry in provenance["models"].items()}
-        paths = {role: folder / entry["file"] for role, entry in recorded.items()}
-        digests = tuple((paths[role].name, entry["sha256"]) for role, entry in recorded.items())
-        return OnnxModels(acoustic=paths["acoustic"], vocoder=paths["vocoder"], digests=digests)
-    except (OSError, KeyError, ValueError, TypeError) as exc:
-        raise EngineUnavailable(
-            f"the offline voice's ONNX models are missing or unreadable ({exc})",
-            hint="reinstall audiopaper (uv sync --reinstall-package audiopaper)",
-        ) from exc
+    return OnnxModels(acoustic=paths["acoustic"], vocoder=paths["vocoder"])
 
 
 _SESSIONS_LOCK = threading.Lock()
@@ -85,88 +66,29 @@ def _load_sessions(threads: int) -> tuple[Any, Any]:
     ``threads - 1`` of the session's own."""
     import onnxruntime as ort
 
-    models = _shipped_models()
+    models = onnx_models()
 
     def session(path: Path) -> Any:
-        try:
-            copy = _optimized(path, dict(models.digests)[path.name])
-        except EngineUnavailable:
-            raise
-        except Exception:  # no copy can be made here: the shipped file, checked
-            onnx_models()
-            return ort.InferenceSession(
-                str(path), _options(threads), providers=["CPUExecutionProvider"]
-            )
-        return ort.InferenceSession(
-            copy, _options(threads, "none"), providers=["CPUExecutionProvider"]
-        )
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # Fold the int8 weights to float once, at load. Left as DequantizeLinear nodes,
+        # the optimizer turns them into int8 kernels that also quantize activations,
+        # which round differently (mel differences up to 0.04, enough to change a
+        # rounded phoneme duration now and then); folded, the acoustic model matches
+        # LiteRT's to about 1e-5 and runs faster.
+        options.add_session_config_entry("session.disable_quant_qdq", "1")
+        # Idle pool threads sleep rather than spin. A build always has other work on the
+        # cores (the encoder, the next clip's bookkeeping): spinning threads took that
+        # time from it and burned it, 55 → 83 CPU seconds for a 10-minute page (and
+        # 34 → 43 s wall); bench/README.md has the figures.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.log_severity_level = 3  # warnings about unused initializers are noise
+        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     return session(models.acoustic), session(models.vocoder)
-
-
-def _options(threads: int, optimize: str = "all") -> Any:
-    """Session options; ``optimize="none"`` for a copy already optimized here."""
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.graph_optimization_level = (
-        ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        if optimize == "all"
-        else ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    )
-    # Fold the int8 weights to float once, at load. Left as DequantizeLinear nodes,
-    # the optimizer turns them into int8 kernels that also quantize activations,
-    # which round differently (mel differences up to 0.04, enough to change a
-    # rounded phoneme duration now and then); folded, the acoustic model matches
-    # LiteRT's to about 1e-5 and runs faster.
-    options.add_session_config_entry("session.disable_quant_qdq", "1")
-    # Idle pool threads sleep rather than spin. A build always has other work on the
-    # cores (the encoder, the next clip's bookkeeping): spinning threads took that
-    # time from it and burned it, 55 → 83 CPU seconds for a 10-minute page (and
-    # 34 → 43 s wall); bench/README.md has the figures.
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    options.log_severity_level = 3  # warnings about unused initializers are noise
-    return options
-
-
-def _optimized(path: Path, digest: str) -> bytes:
-    """The model as ONNX Runtime's optimizations leave it on this machine (weights folded
-    to float, operators fused, tensors laid out for this CPU's instructions), made once
-    and kept in the program cache: loading it takes a third of the time of optimizing the
-    shipped file at every start, and computes the same audio, bit for bit (tested). The
-    layout depends on the CPU, so the copy is named for the CPU's instruction sets and
-    the runtime's version as well as for the shipped file; only checked files are copied."""
-    import onnxruntime as ort
-
-    def make() -> bytes:
-        onnx_models()  # the shipped files checked first
-        with tempfile.TemporaryDirectory() as folder:
-            target = Path(folder) / "optimized.onnx"
-            options = _options(1)
-            options.optimized_model_filepath = str(target)
-            ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-            return target.read_bytes()
-
-    stem = f"onnx-{path.stem}-{ort.__version__}-{_cpu_identity()}-{digest[:16]}"
-    return kept_derived(stem, ".onnx", make)
-
-
-@functools.cache
-def _cpu_identity() -> str:
-    """A short name for the CPU's instruction sets, on which ONNX Runtime's choice of
-    kernels and tensor layouts depends."""
-    import platform
-
-    described = f"{platform.machine()}\0{platform.processor()}"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text(errors="replace").splitlines():
-            if line.startswith(("flags", "Features")):  # x86, Arm
-                described += "\0" + " ".join(sorted(line.split(":", 1)[-1].split()))
-                break
-    return hashlib.sha256(described.encode()).hexdigest()[:8]
 
 
 class OnnxRunner:
