@@ -42,11 +42,13 @@ def compile_kept(pattern: str, flags: int = 0) -> re.Pattern[str]:
         program = kept.programs.get((pattern, flags))
         if program is not None:
             with contextlib.suppress(Exception):
-                return _from_program(pattern, program)
+                compiled = _from_program(pattern, program)
+                kept.used[(pattern, flags)] = program
+                return compiled
         compiled = re.compile(pattern, flags)
         program = _program(pattern, flags, compiled)
         if program is not None:
-            kept.programs[(pattern, flags)] = program
+            kept.programs[(pattern, flags)] = kept.used[(pattern, flags)] = program
             kept.save_at_exit()
         return compiled
 
@@ -55,6 +57,9 @@ class _Kept:
     def __init__(self, path: Path, programs: dict[tuple[str, int], Program]) -> None:
         self.path = path
         self.programs = programs
+        # What this run compiled: what is written back, so patterns an older version
+        # used do not pile up in the file.
+        self.used: dict[tuple[str, int], Program] = {}
         self._registered = False
 
     def save_at_exit(self) -> None:
@@ -69,7 +74,7 @@ class _Kept:
             return
         with _LOCK:
             try:
-                body = marshal.dumps(self.programs)
+                body = marshal.dumps(self.used)
             except ValueError:  # cannot happen with the ints and strings kept; never fail
                 return
         with contextlib.suppress(OSError, OutputError):

@@ -30,10 +30,10 @@ EXTRA = [
 ]
 
 
-def _run(cache: Path) -> dict[str, object]:
+def _run(cache: Path, extra: list[tuple[str, int]] = EXTRA) -> dict[str, object]:
     env = {**os.environ, "AUDIOPAPER_MODEL_CACHE": str(cache)}
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, json.dumps(EXTRA)],
+        [sys.executable, "-c", SCRIPT, json.dumps(extra)],
         capture_output=True,
         text=True,
         env=env,
@@ -70,3 +70,15 @@ def test_unwritable_cache_still_compiles(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
     assert _run(blocker)["same"] is True  # the cache "folder" is a file: nothing kept
+
+
+def test_patterns_no_longer_compiled_are_not_kept(tmp_path: Path) -> None:
+    import marshal
+
+    _run(tmp_path, [*EXTRA, ("老版本的模式(?P<x>[甲乙])", 0)])
+    _run(tmp_path, [*EXTRA, ("新版本的模式(?P<y>[丙丁])", 0)])  # a miss: written again
+    (kept,) = tmp_path.glob("regex-programs-*.bin")
+    patterns = {pattern for pattern, _ in marshal.loads(kept.read_bytes()[32:])}
+    assert "新版本的模式(?P<y>[丙丁])" in patterns
+    assert "老版本的模式(?P<x>[甲乙])" not in patterns
+    assert EXTRA[0][0] in patterns
