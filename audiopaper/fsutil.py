@@ -47,12 +47,15 @@ def program_cache_dir() -> Path:
     return Path(base) / "audiopaper" / "models"
 
 
-def kept_derived(stem: str, suffix: str, make: Callable[[], bytes]) -> bytes:
+def kept_derived(
+    stem: str, suffix: str, make: Callable[[], bytes], folder: Path | None = None
+) -> bytes:
     """Bytes the program derives once per machine (``make``), kept in the program cache
     as ``STEM-DIGEST.SUFFIX``. ``stem`` names what they were made from (with its digest), so
     a new source misses; the digest of the bytes themselves is checked at every load, so a
-    damaged copy is made again, never used. A read-only cache only costs the time."""
-    folder = program_cache_dir()
+    damaged copy is made again, never used. A read-only cache only costs the time.
+    ``folder``: another cache than the program's (a build's, for what its inputs make)."""
+    folder = folder if folder is not None else program_cache_dir()
     for path in sorted(folder.glob(f"{stem}-*{suffix}")):
         try:
             data = path.read_bytes()

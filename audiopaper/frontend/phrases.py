@@ -106,7 +106,7 @@ class _Tables:
 @functools.cache
 def _tables() -> _Tables:
     with _LOCK:
-        lazy = _import_pypinyin()
+        source = _import_pypinyin()
         from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
         # The common modern reading first, where pypinyin's first one is archaic or rare.
@@ -117,8 +117,7 @@ def _tables() -> _Tables:
                 for char, readings in data_rows(name)
             }
         )
-        source = _phrase_file()
-        if not lazy or source is None:
+        if source is None:
             from pypinyin import load_phrases_dict
 
             load_phrases_dict(_our_phrases())  # retrains the segmenter over every phrase
@@ -136,16 +135,16 @@ def _our_phrases() -> dict[str, list[list[str]]]:
 
 
 @functools.cache
-def _import_pypinyin() -> bool:
+def _import_pypinyin() -> Path | None:
     """Import pypinyin, without its phrases where we can load them a bucket at a time;
-    whether its phrases are left to us."""
+    their file when they are left to us, None when pypinyin holds them."""
     with _LOCK:
         source = _phrase_file()
         if "pypinyin.constants" not in sys.modules and source is not None:
             _import_without_phrases()
         from pypinyin.constants import PHRASES_DICT
 
-        return source is not None and not PHRASES_DICT
+        return None if PHRASES_DICT else source
 
 
 def _import_without_phrases() -> None:

@@ -23,8 +23,7 @@ from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
-from audiopaper.errors import OutputError
-from audiopaper.fsutil import atomic_write_bytes
+from audiopaper.fsutil import atomic_write_bytes, kept_derived
 
 COVER_SIZE = 1400
 BACKGROUND = (158, 27, 27)  # newsprint masthead red
@@ -218,20 +217,20 @@ def kept_edition_cover(folder: Path, paper: str, date: dt.date, edition_id: str)
     from PIL import __version__ as pillow
 
     font = find_cjk_font()
-    font_id = f"{font}\0{font.stat().st_size}\0{font.stat().st_mtime_ns}" if font else "none"
+    font_id = "none"
+    if font is not None:
+        stat = font.stat()
+        font_id = f"{font}\0{stat.st_size}\0{stat.st_mtime_ns}"
     key = hashlib.sha256()
     for part in (paper, date.isoformat(), edition_id, font_id, pillow):
         key.update(part.encode("utf-8") + b"\0")
     key.update(Path(__file__).read_bytes())  # the drawing itself
-    path = folder / f"{key.hexdigest()[:32]}.png"
-    with contextlib.suppress(OSError):
-        kept = path.read_bytes()
-        if hashlib.sha256(kept[32:]).digest() == kept[:32]:
-            return kept[32:]
-    png = edition_cover(paper, date, edition_id)
-    with contextlib.suppress(OSError, OutputError):
-        atomic_write_bytes(path, hashlib.sha256(png).digest() + png)
-    return png
+    return kept_derived(
+        f"cover-{key.hexdigest()[:32]}",
+        ".png",
+        lambda: edition_cover(paper, date, edition_id),
+        folder=folder,
+    )
 
 
 def write_edition_cover(
