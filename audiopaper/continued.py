@@ -13,25 +13,25 @@ with a note.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.models import Article, Paragraph
 
 _NUMERAL = "[0-9０-９一二三四五六七八九十百]{1,4}"
-JUMP = re.compile(
+JUMP = compile_kept(
     rf"[(（]\s*(?P<dir>下转|转至|转|上接|紧接|接|续)\s*第?\s*[A-Za-z]?\s*(?P<page>{_NUMERAL})\s*"
     r"(?:版|页)(?:[^()（）]{0,12})?[)）]"
 )
 # the same without brackets, as a line of its own or the very end or start of a paragraph:
 # `▶下转第3版`, `上接第1版▶`
-BARE_JUMP = re.compile(
+BARE_JUMP = compile_kept(
     rf"(?:^|(?<=[。！？!?”’\s]))[▶►→]?\s*(?P<dir>下转|转至|上接|紧接|续)\s*第?\s*[A-Za-z]?\s*"
     rf"(?P<page>{_NUMERAL})\s*版\s*[▶►◀←]?\s*(?=$|[\s\u3400-\u9fff“‘])"
 )
 _ONWARD = ("下转", "转至", "转")
 MIN_SHARED_OPENING = 4  # characters a repeated headline must share with the original
-_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD = compile_kept(r"[\W_]+")
 _SENTENCE_ENDS = tuple("。！？!?…；;")
 _CLOSERS = "”’」』)）》 "
 _CHINESE_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")}

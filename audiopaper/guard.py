@@ -13,7 +13,6 @@ import datetime as dt
 import errno
 import ipaddress
 import math
-import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from audiopaper.errors import ConfigError, EngineError, InputError, OutputError
+from audiopaper.kept_regex import compile_kept
 from audiopaper.models import Edition
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 MAX_ARTICLES = 250
 # No newspaper prints a number this long; Python refuses to convert past 4,300 digits.
 MAX_NUMBER_DIGITS = 1_000
-_LONG_NUMBER = re.compile(r"\d(?:[,，.]?\d){" + str(MAX_NUMBER_DIGITS) + ",}")
+_LONG_NUMBER = compile_kept(r"\d(?:[,，.]?\d){" + str(MAX_NUMBER_DIGITS) + ",}")
 
 # Names audiopaper writes at the top of an output folder; a folder that holds one of
 # them but was never an audiopaper folder belongs to someone else.
@@ -44,9 +44,9 @@ _MARKERS = (".audiopaper.lock", "episodes.sqlite", ".settings.json")
 # Characters that must never reach a title, a terminal or a feed: C0/C1 controls
 # (terminal escapes) and the bidirectional overrides and isolates (U+202E turns the
 # rest of a line around).
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_UNSAFE_TEXT = re.compile(f"{_CONTROLS.pattern}|{_BIDI.pattern}")
+_CONTROLS = compile_kept(r"[\x00-\x1f\x7f-\x9f]")
+_BIDI = compile_kept(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_TEXT = compile_kept(f"{_CONTROLS.pattern}|{_BIDI.pattern}")
 
 
 # -- text a user gives --------------------------------------------------------------------

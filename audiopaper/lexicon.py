@@ -18,9 +18,10 @@ from types import MappingProxyType
 
 from audiopaper.errors import ConfigError
 from audiopaper.fsutil import load_toml
+from audiopaper.kept_regex import compile_kept
 
 _KEYS = frozenset({"pinyin", "homophone", "say"})
-_SYLLABLE = re.compile(r"^[a-zü]+[1-5]$|^[a-zv]+[1-5]$")
+_SYLLABLE = compile_kept(r"^[a-zü]+[1-5]$|^[a-zv]+[1-5]$")
 _HINT = (
     'Each entry looks like [words."重庆"] with pinyin = "chong2 qing4" (one TONE3 syllable '
     "per character), and optionally homophone = ... and say = ..."
@@ -107,7 +108,7 @@ def _replacer(mapping: Mapping[str, str]) -> re.Pattern[str] | None:
     if not mapping:
         return None
     keys = sorted(mapping, key=len, reverse=True)
-    return re.compile("|".join(re.escape(k) for k in keys))
+    return compile_kept("|".join(re.escape(k) for k in keys))
 
 
 @dataclass(frozen=True)

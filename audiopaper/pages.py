@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -21,14 +20,15 @@ from pathlib import Path
 
 from audiopaper.continued import PagedArticle, join_continued, take_markers
 from audiopaper.errors import InputError
+from audiopaper.kept_regex import compile_kept
 from audiopaper.models import Article, Edition
 
 PAGE_SUFFIXES = (".pdf", ".txt", ".text", ".md", ".markdown")
-_GLOB_CHARS = re.compile(r"[*?\[]")
-_DATE_IN_NAME = re.compile(r"(?:19|20)\d{2}[-_.]?\d{1,2}[-_.]?\d{1,2}")
-_NUMBER = re.compile(r"(\d{1,3})")
-_RUNNING_PAGE = re.compile(r"第\s*([0-9一二三四五六七八九十]{1,4})\s*版")
-_NATURAL = re.compile(r"(\d+)")
+_GLOB_CHARS = compile_kept(r"[*?\[]")
+_DATE_IN_NAME = compile_kept(r"(?:19|20)\d{2}[-_.]?\d{1,2}[-_.]?\d{1,2}")
+_NUMBER = compile_kept(r"(\d{1,3})")
+_RUNNING_PAGE = compile_kept(r"第\s*([0-9一二三四五六七八九十]{1,4})\s*版")
+_NATURAL = compile_kept(r"(\d+)")
 _NO_DATE = dt.date.min
 _RUNNING_HEAD_MAX = 40  # characters
 _HEAD_LINES = 6  # lines at the top of a text page where its page number may be printed

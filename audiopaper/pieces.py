@@ -12,6 +12,7 @@ step). The pieces are then joined at frame boundaries behind one Info frame for 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import struct
@@ -326,10 +327,16 @@ class PieceEncoder:
         self._next = 0  # the first group not yet handed on
         self._meter: GroupMeter | None = None
         self._measure = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode-gain")
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-        self._encode = ThreadPoolExecutor(max_workers=max(1, cores), thread_name_prefix="encode")
+        self._cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        # While the voice speaks, pieces are encoded at idle priority (the threads and the
+        # ffmpeg they start): on the time the voice's threads leave between their steps,
+        # never holding them up. At normal priority the encoder took its share of the
+        # cores the voice was waiting for (bench/README.md has the figures).
+        self._encode = ThreadPoolExecutor(
+            max_workers=self._cores, thread_name_prefix="encode-idle", initializer=lowest_priority
+        )
         self._encode.submit(ffmpeg_exe)  # found now, not when the first piece waits on it
-        self._groups: list[Future[list[Future[Piece]]]] = []
+        self._groups: list[Future[list[_Encoding]]] = []
 
     def clip_ready(self, index: int, clip: Clip) -> None:
         self._clips[index] = clip
@@ -345,31 +352,55 @@ class PieceEncoder:
                 self._meter = None
                 self._next += 1
 
-    def _encode_group(self, meter: GroupMeter, clips: list[Clip]) -> list[Future[Piece]]:
+    def _encode_group(self, meter: GroupMeter, clips: list[Clip]) -> list[_Encoding]:
         gain = meter.gain()
         plans = meter.plans
         start = plans[0].first
-        return [
-            self._encode.submit(
-                encode_piece, plan, clips[plan.first - start : plan.end - start], gain, self.cache
-            )
-            for plan in plans
-        ]
+        encodings = []
+        for plan in plans:
+            job = (plan, clips[plan.first - start : plan.end - start], gain, self.cache)
+            encodings.append(_Encoding(self._encode.submit(encode_piece, *job), job))
+        return encodings
 
     def finish(self) -> list[Piece]:
-        """Every piece, in order (waits for the last ones)."""
+        """Every piece, in order (waits for the last ones). The voice is done: pieces not
+        started yet are encoded at normal priority, the build's last step now."""
         if self._next < len(self.groups):
             raise OutputError("an edition piece is missing clips; this is a bug, please report it")
+        now = ThreadPoolExecutor(max_workers=self._cores, thread_name_prefix="encode")
         try:
-            return [piece.result() for group in self._groups for piece in group.result()]
+            pieces: list[Future[Piece]] = []
+            for group in self._groups:
+                for encoding in group.result():
+                    waiting = encoding.future.cancel()
+                    pieces.append(
+                        now.submit(encode_piece, *encoding.job) if waiting else encoding.future
+                    )
+            return [piece.result() for piece in pieces]
         finally:
             self._measure.shutdown(wait=True)
             self._encode.shutdown(wait=True)
+            now.shutdown(wait=True)
 
     def cancel(self) -> None:
         """Drop pieces not yet started; those being encoded finish (and are cached)."""
         self._measure.shutdown(wait=True, cancel_futures=True)
         self._encode.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class _Encoding:
+    future: Future[Piece]
+    job: tuple[PiecePlan, list[Clip], Gain, PieceCache]  # encode_piece's arguments
+
+
+def lowest_priority() -> None:
+    """Run the calling thread, and the processes it starts, only on otherwise idle CPU
+    (Linux's SCHED_IDLE; elsewhere nothing changes)."""
+    import os
+
+    with contextlib.suppress(AttributeError, OSError):
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
 def joined_duration(pieces: list[Piece]) -> float:

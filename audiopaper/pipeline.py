@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -26,6 +25,7 @@ from audiopaper.guard import (
     check_writable,
     clean_edition,
 )
+from audiopaper.kept_regex import compile_kept
 from audiopaper.lock import build_lock
 from audiopaper.manifest import (
     Manifest,
@@ -69,7 +69,7 @@ CACHE_FOLDER = ".cache"
 PIECES_FOLDER = "pieces"  # encoded MP3 pieces, inside the clip cache's folder
 PHONEMES_FOLDER = "phonemes"  # each text's phonemes (frontend/memo.py), beside them
 COVERS_FOLDER = "covers"  # each edition's cover as drawn (publish/cover.py), beside them
-_CACHE_SHARD = re.compile(r"[0-9a-f]{2}")  # the clip cache's folders (see cache.py)
+_CACHE_SHARD = compile_kept(r"[0-9a-f]{2}")  # the clip cache's folders (see cache.py)
 
 
 class Reporter(Protocol):

@@ -15,11 +15,11 @@ accepts both ``（）`` and ``()``.
 from __future__ import annotations
 
 import codecs
-import re
 from pathlib import Path
 
 from audiopaper.errors import InputError
 from audiopaper.fsutil import TooLarge, read_bounded
+from audiopaper.kept_regex import compile_kept
 
 MAX_PAGE_BYTES = 32 * 2**20  # a page's text is well under 1 MB
 
@@ -40,14 +40,14 @@ _COMMON_HANZI = frozenset(
     "信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报叫完马"
     "們個來這時國為會說還對發動經過後開現問進實應點樣當從學種義與長華書員電體裡"
 )
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK = compile_kept(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # bidi overrides and isolates (U+202E turns a title around on screen): never meant text
 _ZERO_WIDTH += "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _KEEP_FULL_WIDTH = "，。：；！？（）"  # sentence and clause punctuation the parser relies on
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x1c-\x1e\x85]")
+_CONTROL = compile_kept(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LINE_BREAKS = compile_kept(r"\r\n?|[\u2028\u2029\x0b\x0c\x1c-\x1e\x85]")
 
 
 def _width_table() -> dict[int, str | None]:

@@ -8,19 +8,19 @@ inside one, and nothing is ever truncated.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.models import Pause, Segment
 from audiopaper.script import Line
 
 Normalizer = Callable[[str], str]
 
 _CLOSERS = "”’」』）)》〉】\"'"
-_SENTENCE = re.compile(rf"[^。！？；!?;…]*(?:[。！？；!?;]+|…+|$)[{_CLOSERS}]*")
-_SPEAKABLE = re.compile(r"[\w\u3400-\u9fff]")
-_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff”）])\s+(?=[\u3400-\u9fff“（])")
+_SENTENCE = compile_kept(rf"[^。！？；!?;…]*(?:[。！？；!?;]+|…+|$)[{_CLOSERS}]*")
+_SPEAKABLE = compile_kept(r"[\w\u3400-\u9fff]")
+_CJK_SPACE = compile_kept(r"(?<=[\u3400-\u9fff”）])\s+(?=[\u3400-\u9fff“（])")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import errno
 import logging
 import os
-import re
 import socket
 import sys
 import threading
@@ -33,6 +32,7 @@ from typing import Any, BinaryIO, cast
 from urllib.parse import unquote, urlsplit
 
 from audiopaper.errors import InputError, OutputError
+from audiopaper.kept_regex import compile_kept
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ MIME_TYPES = {
 MIME_BY_NAME = {"chapters.json": "application/json+chapters"}
 HIDDEN_SUFFIXES = (".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal")
 NO_CORS_SUFFIXES = (".html",)  # the page itself is for browsing here, not embedding
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_RANGE = compile_kept(r"bytes=(\d*)-(\d*)")
 _MAX_DIGITS = 18  # any byte position we serve has fewer digits; more means "beyond the end"
 _OUT_OF_DESCRIPTORS = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
 _HANGUPS = (ConnectionError, TimeoutError)  # the client left or went silent

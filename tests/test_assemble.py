@@ -2,8 +2,12 @@
 
 import datetime as dt
 import itertools
+import os
 import re
 import subprocess
+import sys
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -288,3 +292,75 @@ def test_clips_metered_as_they_arrive_in_any_order(tmp_path: Path) -> None:
     assert [p.path.read_bytes() for p in out_of_order] == [p.path.read_bytes() for p in in_order]
     again = encode(list(reversed(range(len(clips)))), "b")
     assert all(p.reused for p in again)
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_lowest_priority_holds_for_the_thread_and_the_ffmpeg_it_starts() -> None:
+    seen: dict[str, int] = {}
+
+    def child_policy() -> None:
+        pieces.lowest_priority()
+        seen["thread"] = os.sched_getscheduler(0)
+        out = subprocess.run(
+            [sys.executable, "-c", "import os; print(os.sched_getscheduler(0))"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        seen["child"] = int(out.stdout)
+
+    worker = threading.Thread(target=child_policy)
+    worker.start()
+    worker.join()
+    assert seen == {"thread": os.SCHED_IDLE, "child": os.SCHED_IDLE}
+    assert os.sched_getscheduler(0) != os.SCHED_IDLE  # only that thread
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
+def test_pieces_wait_at_idle_priority_and_finish_at_normal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the voice speaks, pieces are encoded at idle priority; once it is done,
+    the pieces not started yet are encoded at normal priority, with the same bytes."""
+    profile = load_profile("offline")
+    engine = get_engine("offline")
+    segments = segment_script(edition_script(EDITION), lambda t: t, engine.info.max_chars)
+    jobs = plan_jobs(segments, lambda s: profile.voice_for(s.role), lambda v: engine, "none")
+    plans = pieces.plan_pieces(segments, [j.key for j in jobs], profile.pauses, PCM_RATE)
+    clips = synthesize_all(jobs, ClipCache(tmp_path / "clips"), workers=1)
+    reference = pieces.PieceEncoder(plans, pieces.PieceCache(tmp_path / "reference"))
+    for index, clip in enumerate(clips):
+        reference.clip_ready(index, clip)
+    expected = [p.path.read_bytes() for p in reference.finish()]
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0})  # one encoder thread
+    release = threading.Event()
+    ran: list[tuple[str, int]] = []
+    encode = pieces.encode_piece
+
+    def recorded(*args: object) -> pieces.Piece:
+        ran.append((threading.current_thread().name, os.sched_getscheduler(0)))
+        if threading.current_thread().name.startswith("encode-idle"):
+            release.wait(timeout=30)  # the voice is "still speaking"
+        return encode(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pieces, "encode_piece", recorded)
+    encoder = pieces.PieceEncoder(plans, pieces.PieceCache(tmp_path / "pieces"))
+    for index, clip in enumerate(clips):
+        encoder.clip_ready(index, clip)
+    deadline = time.monotonic() + 30
+
+    def wait_until(count: int) -> None:
+        while len(ran) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    wait_until(1)  # the first piece has started while "speaking"
+    finished: list[pieces.Piece] = []
+    finishing = threading.Thread(target=lambda: finished.extend(encoder.finish()))
+    finishing.start()
+    wait_until(len(plans))
+    release.set()
+    finishing.join()
+    idle = [policy for name, policy in ran if name.startswith("encode-idle")]
+    normal = [policy for name, policy in ran if not name.startswith("encode-idle")]
+    assert idle == [os.SCHED_IDLE]  # the one piece started while "speaking"
+    assert normal and all(policy != os.SCHED_IDLE for policy in normal)
+    assert [p.path.read_bytes() for p in finished] == expected

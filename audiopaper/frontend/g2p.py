@@ -15,9 +15,10 @@ from dataclasses import dataclass, replace
 
 from audiopaper.frontend.phrases import is_phrase, prepare
 from audiopaper.frontend.wordfreq import word_table
+from audiopaper.kept_regex import compile_kept
 
-HAN = re.compile(r"[〇\u4e00-\u9fff]")  # 〇 is the Han numeral zero
-_HAN_RUN = re.compile(r"[〇\u4e00-\u9fff]+")
+HAN = compile_kept(r"[〇\u4e00-\u9fff]")  # 〇 is the Han numeral zero
+_HAN_RUN = compile_kept(r"[〇\u4e00-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def words(text: str, overrides: Mapping[str, tuple[str, ...]] | None = None) -> 
 
 @functools.cache
 def _override_pattern(keys: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, sorted(keys, key=len, reverse=True))))
+    return compile_kept("|".join(map(re.escape, sorted(keys, key=len, reverse=True))))
 
 
 def _dictionary_words(text: str) -> list[Word]:

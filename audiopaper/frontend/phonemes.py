@@ -7,7 +7,6 @@ Whatever the voice cannot say is reported with its position, never dropped silen
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from audiopaper.frontend import baker, g2p, polyphones, sandhi
 from audiopaper.frontend.g2p import Syllable
+from audiopaper.kept_regex import compile_kept
 
 if TYPE_CHECKING:
     from audiopaper.frontend.memo import PhonemeMemo
@@ -32,7 +32,7 @@ SILENT = frozenset(
     | set("。！？!?…⋯—“”‘’\"'()（）《》〈〉【】[]·.-")
     | set("「」『』〔〕［］｛｝{}〖〗〘〙﹁﹂﹃﹄–―－‐‑‒•●○◆◇■□▲△▶►★☆※·・︰")
 )
-_BAKER_HAN = re.compile(r"[\u4e00-\u9fa5]")  # the block the Baker frontend knows
+_BAKER_HAN = compile_kept(r"[\u4e00-\u9fa5]")  # the block the Baker frontend knows
 _NEUTRAL_TONE = "5"
 _BREAKS = ("sil", "#0", "#2", "#3")
 

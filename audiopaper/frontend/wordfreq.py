@@ -18,22 +18,22 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from audiopaper.frontend.buckets import Buckets, pack, unpack
 from audiopaper.fsutil import kept_derived, package_folder
+from audiopaper.kept_regex import compile_kept
 
 _FORMAT = "1"
 _MAGIC = b"APWORDS" + _FORMAT.encode()
 _LOCK = threading.Lock()
 # jieba's own patterns: runs it cuts with its table, whitespace it passes through, and
 # the single letters and digits it glues back together.
-_HAN_RUN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
-_SKIP = re.compile("(\r\n|\\s)")
-_LATIN = re.compile("[a-zA-Z0-9]")
+_HAN_RUN = compile_kept("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
+_SKIP = compile_kept("(\r\n|\\s)")
+_LATIN = compile_kept("[a-zA-Z0-9]")
 
 
 class WordTable:

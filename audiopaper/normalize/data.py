@@ -15,7 +15,7 @@ def _lines(name: str) -> list[str]:
 @cache
 def words(name: str) -> tuple[str, ...]:
     """A one-column TSV (one entry a line), longest entries first for alternations."""
-    return tuple(sorted({line.strip() for line in _lines(name)}, key=len, reverse=True))
+    return tuple(sorted({line.strip() for line in _lines(name)}, key=_longest_first))
 
 
 @cache
@@ -27,4 +27,10 @@ def table(name: str) -> dict[str, tuple[str, ...]]:
 
 def alternation(items: tuple[str, ...] | list[str]) -> str:
     """A regex alternation of literal items, longest first."""
-    return "|".join(re.escape(item) for item in sorted(items, key=len, reverse=True))
+    return "|".join(re.escape(item) for item in sorted(items, key=_longest_first))
+
+
+def _longest_first(item: str) -> tuple[int, str]:
+    # Ties in a fixed order: the same pattern in every run (its compiled program is kept
+    # by its text), not the order a set happened to hash its strings in.
+    return -len(item), item

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.model import Explanation, Rewrite, Unhandled
 from audiopaper.normalize.width import fold
 
@@ -58,7 +59,7 @@ def _run_rule(rule: Rule, work: str, ctx: Context) -> tuple[str, list[Rewrite]]:
     return work, found
 
 
-_TRIGGER = re.compile(
+_TRIGGER = compile_kept(
     r"[0-9A-Za-z%‰‱/·$¥£€₩±≤≥+=<>×÷℃℉㎡㎞㎏㎎㎝㎜㎖㎥°@&~№\-"
     r"\u00b2\u00b3\u00b9\u2070-\u209f\u2160-\u2188\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]"
 )

@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 
 from audiopaper.errors import ParseError
+from audiopaper.kept_regex import compile_kept
 from audiopaper.models import Article, Edition, Paragraph
 from audiopaper.parse.blocks import Block, Layout
 from audiopaper.parse.draft import Draft, title_from_body
@@ -45,8 +46,8 @@ UNNAMED_PAPER = "未署名报纸"  # said when nothing names the paper: honest, 
 DEFAULT_PAPER = UNNAMED_PAPER  # the older name, still used by the multi-page reader
 FORMATS = ("auto", "text", "markdown")
 _MARKDOWN_SUFFIXES = (".md", ".markdown")
-_READABLE = re.compile(r"[^\W_]")  # a letter, digit or Chinese character
-_MARKDOWN_ARTICLE = re.compile(r"^##\s+\S", re.MULTILINE)
+_READABLE = compile_kept(r"[^\W_]")  # a letter, digit or Chinese character
+_MARKDOWN_ARTICLE = compile_kept(r"^##\s+\S", re.MULTILINE)
 
 
 def parse_page(

@@ -14,18 +14,18 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.parse.runningheads import running_head
 
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』)）》】\"' "
 # a line starting with one of these continues the line above (`…举行—` / `—`)
 CONTINUING = "”’」』)）》】，,。、；;：:！!？?…"
-_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
+_HTML_TAG = compile_kept(r"</?[A-Za-z][^<>]{0,200}>")
 WRAP_SLACK = 2  # characters a wrapped line may fall short of the run's right margin
 MIN_WRAP = 8  # narrower "margins" are not wrapping, just short lines
 

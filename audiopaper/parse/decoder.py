@@ -28,9 +28,9 @@ Then two page-level checks:
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.parse import bylines
 from audiopaper.parse.blocks import Layout
 from audiopaper.parse.draft import LABEL_MAX, Draft, Ending
@@ -53,8 +53,8 @@ TAIL_MARGIN = 1.25  # …and how much more than it shares with the story before 
 TEXT_BEGINS = "body text with no headline above it"
 BYLINE_FIRST = "a byline with no headline above it"
 DATELINE_FIRST = "a dateline paragraph with no headline above it"
-_SIGNED = re.compile(r"\s|文$")  # `沈 丘文`, `李 斌`: a name signing a story's end
-_CJK_PAIR = re.compile(rf"(?=([{bylines.CJK}]{{2}}))")
+_SIGNED = compile_kept(r"\s|文$")  # `沈 丘文`, `李 斌`: a name signing a story's end
+_CJK_PAIR = compile_kept(rf"(?=([{bylines.CJK}]{{2}}))")
 
 
 @dataclass(frozen=True)

@@ -6,23 +6,24 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.models import Article, Paragraph
 from audiopaper.parse.blocks import Layout
 from audiopaper.parse.lines import COLUMN_TAG, Line, has_commas, is_kicker
 
 TITLE_MAX = 20  # characters of body text a headless article's title may borrow
-_SENTENCE = re.compile(r"[^。！？!?…；;]+")
-_CLAUSE_BREAK = re.compile(r"[，,、：:]")
+_SENTENCE = compile_kept(r"[^。！？!?…；;]+")
+_CLAUSE_BREAK = compile_kept(r"[，,、：:]")
 _MIN_CLAUSE = 6
-_READABLE = re.compile(r"[^\W_]")
+_READABLE = compile_kept(r"[^\W_]")
 # a line reporting who spoke or presided: a kicker above the headline or a subtitle below it
-_SPEAKER = re.compile(
+_SPEAKER = compile_kept(
     r"(?:强调|指出|表示|要求|主持|致辞|讲话|出席|会见|会谈|致信|批示|寄语|时说|时强调|提出)$"
 )
-_EVENT = re.compile(r"(?:举行|召开|开幕|闭幕|举办|启动|发布)$")
+_EVENT = compile_kept(r"(?:举行|召开|开幕|闭幕|举办|启动|发布)$")
 LABEL_MAX = 4  # characters: a column's or roundup's name above the headline (`八方速递`)
 _LABEL_RATIO = 2.5  # a label is much shorter than the headline under it
-_SPACED_PHRASES = re.compile(r"^\S{3,}\s+\S{3,}$")
+_SPACED_PHRASES = compile_kept(r"^\S{3,}\s+\S{3,}$")
 
 
 class Ending(StrEnum):

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.parse import bylines, captions
 from audiopaper.parse.blocks import Block, Layout, blocks_from_text
 
@@ -25,13 +26,13 @@ CLAUSE_END = "；;：:"
 CLOSERS = "”’」』)）》】\"' "
 # characters a sentence cannot start with: a line starting with one continues the line above
 NON_STARTERS = "，,、。．；;：:！!？?）)】》〉」』”’…%％·"
-_INNER_STOPS = re.compile(r"[，,；;。！!？?]")
-_HARD_STOPS = re.compile(r"[；;。！!？?]")
+_INNER_STOPS = compile_kept(r"[，,；;。！!？?]")
+_HARD_STOPS = compile_kept(r"[；;。！!？?]")
 _PAIRS = (("“", "”"), ("《", "》"), ("（", "）"), ("(", ")"), ("「", "」"))
-_HAS_WORD = re.compile(rf"[{bylines.CJK}A-Za-z]")
-_KICKER_PHRASE = re.compile(rf"^[{bylines.CJK}]{{2,5}}$")
+_HAS_WORD = compile_kept(rf"[{bylines.CJK}A-Za-z]")
+_KICKER_PHRASE = compile_kept(rf"^[{bylines.CJK}]{{2,5}}$")
 # `（评论员观察）`, `（神州看点）` at a headline's end: the column it runs in
-COLUMN_TAG = re.compile(rf"[(（][{bylines.CJK}A-Za-z0-9·]{{2,10}}[)）]$")
+COLUMN_TAG = compile_kept(rf"[(（][{bylines.CJK}A-Za-z0-9·]{{2,10}}[)）]$")
 _LAYOUT_KINDS = {
     Layout.BYLINE: "byline",
     Layout.BODY: "text",

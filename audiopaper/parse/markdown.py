@@ -14,41 +14,42 @@ import html
 import re
 from dataclasses import dataclass
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.parse import bylines
 from audiopaper.parse.draft import Draft
 
 # Line patterns run on the line with its leading whitespace already cut (once, in
 # linear time), and none has two adjacent unbounded quantifiers over the same characters,
 # so a line costs time linear in its length however deep it is indented.
-_HEADING = re.compile(r"(#{1,6})[ \t]+(.*)")
-_RULE = re.compile(r"(?:[-*_][ \t]*){3,}")
+_HEADING = compile_kept(r"(#{1,6})[ \t]+(.*)")
+_RULE = compile_kept(r"(?:[-*_][ \t]*){3,}")
 _TABLE_RULE_CHARS = frozenset("|:- \t")
-_FENCE = re.compile(r"```|~~~")
-_REFERENCE = re.compile(r"\[[^\]]{1,200}\]:[ \t]*\S")
-_QUOTE = re.compile(r"(?:>[ \t]?)+")
-_LIST_MARK = re.compile(r"(?:[-*+]|\d{1,3}[.)、])[ \t]+")
-_LABELLED_BYLINE = re.compile(r"^(作者|记者|文|通讯员|撰文|评论员)\s*[:：]\s*(.{1,40})$")
-_CAPTION_LEAD = re.compile(r"^(?:图|图片)\s*[:：]")
+_FENCE = compile_kept(r"```|~~~")
+_REFERENCE = compile_kept(r"\[[^\]]{1,200}\]:[ \t]*\S")
+_QUOTE = compile_kept(r"(?:>[ \t]?)+")
+_LIST_MARK = compile_kept(r"(?:[-*+]|\d{1,3}[.)、])[ \t]+")
+_LABELLED_BYLINE = compile_kept(r"^(作者|记者|文|通讯员|撰文|评论员)\s*[:：]\s*(.{1,40})$")
+_CAPTION_LEAD = compile_kept(r"^(?:图|图片)\s*[:：]")
 
 # inline syntax, in order: images before links (an image is a link with a `!`),
 # code before emphasis (a `*` inside code is literal), tags after autolinks; every span is
 # bounded, and link text stops at a `[`, so a line full of unmatched `[` or `*` stays
 # linear with a small constant
 _INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[[^\[\]]{0,300}\]\([^)]{0,500}\)|!\[[^\[\]]{0,300}\]\[[^\]]{0,100}\]"), ""),
-    (re.compile(r"\[([^\[\]]{1,300})\]\([^)]{0,500}\)"), r"\1"),
-    (re.compile(r"\[([^\[\]]{1,300})\]\[[^\]]{0,100}\]"), r"\1"),
-    (re.compile(r"`{1,3}([^`]{1,500}?)`{1,3}"), r"\1"),
-    (re.compile(r"<((?:https?|mailto):[^>\s]{1,500})>"), r"\1"),
-    (re.compile(r"</?[A-Za-z][^<>]{0,200}>"), ""),
-    (re.compile(r"\*\*(.{1,500}?)\*\*|__(.{1,500}?)__"), r"\1\2"),
-    (re.compile(r"\*(?!\s)(.{1,500}?)(?<!\s)\*"), r"\1"),
-    (re.compile(r"(?<![A-Za-z0-9])_(?!\s)(.{1,500}?)(?<!\s)_(?![A-Za-z0-9])"), r"\1"),
-    (re.compile(r"~~(.{1,500}?)~~"), r"\1"),
+    (compile_kept(r"!\[[^\[\]]{0,300}\]\([^)]{0,500}\)|!\[[^\[\]]{0,300}\]\[[^\]]{0,100}\]"), ""),
+    (compile_kept(r"\[([^\[\]]{1,300})\]\([^)]{0,500}\)"), r"\1"),
+    (compile_kept(r"\[([^\[\]]{1,300})\]\[[^\]]{0,100}\]"), r"\1"),
+    (compile_kept(r"`{1,3}([^`]{1,500}?)`{1,3}"), r"\1"),
+    (compile_kept(r"<((?:https?|mailto):[^>\s]{1,500})>"), r"\1"),
+    (compile_kept(r"</?[A-Za-z][^<>]{0,200}>"), ""),
+    (compile_kept(r"\*\*(.{1,500}?)\*\*|__(.{1,500}?)__"), r"\1\2"),
+    (compile_kept(r"\*(?!\s)(.{1,500}?)(?<!\s)\*"), r"\1"),
+    (compile_kept(r"(?<![A-Za-z0-9])_(?!\s)(.{1,500}?)(?<!\s)_(?![A-Za-z0-9])"), r"\1"),
+    (compile_kept(r"~~(.{1,500}?)~~"), r"\1"),
 )
-_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
+_ESCAPED = compile_kept(r"\\([\\`*_{}\[\]()#+\-.!>|~])")
 _SHELTER = 0xF0000  # escaped characters hide in a private-use plane while syntax is stripped
-_SHELTERED = re.compile("[\U000f0000-\U000f007f]")
+_SHELTERED = compile_kept("[\U000f0000-\U000f007f]")
 
 
 @dataclass(frozen=True)

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.parse.bylines import CJK
 
-_DATE = re.compile(
+_DATE = compile_kept(
     r"(?P<y>(?:19|20)\d{2})\s*(?:年\s*(?P<m1>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*日"
     r"|[-./](?P<m2>\d{1,2})[-./](?P<d2>\d{1,2})(?!\d))"
 )
-_COMPACT_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
+_COMPACT_DATE = compile_kept(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 # what else a masthead date line may carry
-_DATE_LINE_EXTRAS = re.compile(
+_DATE_LINE_EXTRAS = compile_kept(
     r"星期[一二三四五六日天]|周[一二三四五六日天]|农历\S+|(?:总)?第\s*\d+\s*[期号]"
     r"|今日\s*\d+\s*版|[A-Z]{2}\s*\d{2}\s*-\s*\d{4}|\d{1,2}\s*版|[\s,，·|/]"
 )
-_PAPER = re.compile(
+_PAPER = compile_kept(
     rf"^[{CJK}]{{2,8}}(?:日报|晚报|时报|周报|都市报|商报|电讯|快报|早报|晨报|新闻|报)$"
 )
-_PAPER_AT_TOP = re.compile(
+_PAPER_AT_TOP = compile_kept(
     rf"^[{CJK}]{{2,8}}(?:日报|晚报|时报|周报|都市报|商报|电讯|快报|早报|晨报)$"
 )
 _MASTHEAD_DEPTH = 5  # lines from the top where a masthead date line may sit

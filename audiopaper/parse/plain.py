@@ -15,9 +15,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, replace
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.parse import bylines, captions
 from audiopaper.parse.blocks import Block, Layout, blocks_from_text
 from audiopaper.parse.decoder import BIG_GAP, decode
@@ -36,11 +36,11 @@ UNCREDITED_CAPTIONS_MAX = 2  # captions a credit `以上图片均为…` may cov
 HEAD_LINES_MAX = 2  # heading lines between a headline and its byline (kicker, subtitle)
 SUBHEAD_BALANCE = 0.5
 SUBHEAD_HALF_MAX = 14  # characters in each half of a two-part subhead
-_DATED = re.compile(
+_DATED = compile_kept(
     r"^(?:\d{2,4}年|\d{1,2}月\d{1,2}日|\d{1,2}日|近日|日前|今年|去年|目前|当天|当日)"
 )  # shortest part / longest part of a subhead's comma-separated halves
-_LABELLED = re.compile(r"^[^，,：:]{1,8}[：:]")  # `新成果：…`, `看点一：…`
-_COMMAS = re.compile(r"[，,]")
+_LABELLED = compile_kept(r"^[^，,：:]{1,8}[：:]")  # `新成果：…`, `看点一：…`
+_COMMAS = compile_kept(r"[，,]")
 _NOT_FURNITURE = (Kind.JUMP, Kind.CLOSING, Kind.BYLINE, Kind.CAPTION)
 
 

@@ -10,18 +10,19 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.parse.bylines import CJK
 from audiopaper.parse.masthead import find_date
 
-PAPER_NAME = re.compile(
+PAPER_NAME = compile_kept(
     rf"[{CJK}]{{2,8}}?(?:日报|晚报|时报|周报|都市报|商报|电讯|快报|早报|晨报|青年报|报)"
 )
-_PAGE = re.compile(
+_PAGE = compile_kept(
     r"第\s*[0-9一二三四五六七八九十]{1,3}\s*版|[A-Z]?\d{1,3}\s*版|\b[A-Z]\d{1,2}\b"
     r"|(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 )
-_WEEKDAY = re.compile(r"星期[一二三四五六日天]|周[一二三四五六日天]|农历\S{2,8}")
-_NUMBERS = re.compile(r"[0-9]+|[—\-–·|/:：,，()（）\[\]【】]")
+_WEEKDAY = compile_kept(r"星期[一二三四五六日天]|周[一二三四五六日天]|农历\S{2,8}")
+_NUMBERS = compile_kept(r"[0-9]+|[—\-–·|/:：,，()（）\[\]【】]")
 _SECTION_MAX = 6  # characters of a section name (`要闻`, `国际`, `理论周刊`) left over
 _RUNNING_MAX = 50  # characters
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from audiopaper.continued import JUMP, page_number, take_markers
+from audiopaper.kept_regex import compile_kept
 from audiopaper.pdf.layout import Block, body_size
 
 HEADLINE_RATIO = 1.3  # a headline's type is at least this much larger than the body's
@@ -43,20 +44,22 @@ _SENTENCE_ENDS = tuple("。！？!?…；;，,：:")
 CAPTION_REACH = 1.8  # line heights under a picture where its caption starts
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-PAPER_NAME = re.compile(rf"^[{_CJK}]{{2,8}}(?:报|新闻|电讯|消息|周刊)$")
-_PAGE_NO = re.compile(
+PAPER_NAME = compile_kept(rf"^[{_CJK}]{{2,8}}(?:报|新闻|电讯|消息|周刊)$")
+_PAGE_NO = compile_kept(
     r"第\s*(?P<n>[0-9一二三四五六七八九十]{1,4})\s*版"
     r"|(?<![0-9今共])(?<!今日)(?P<m>[A-Z]?\d{1,3})\s*版"  # not `今日8版`, `共16版`
 )
-_BARE_PAGE = re.compile(r"^(?:[A-Z]?0?[1-9]\d?|[A-Z]\d{1,3})$")
-_RUNNING_WORDS = re.compile(
+_BARE_PAGE = compile_kept(r"^(?:[A-Z]?0?[1-9]\d?|[A-Z]\d{1,3})$")
+_RUNNING_WORDS = compile_kept(
     r"(?:责任|本版|美术|图片)?编辑[:：\s]|责编|版式|校对|新闻热线|广告热线"
     r"|(?:总)?第\s*\d+\s*期|今日\s*\d+\s*版|邮发代号|刊号|出版物号"
 )
 RUNNING_MAX = 40  # characters of a date line
-_SECTION = re.compile(rf"^[{_CJK}·]{{2,8}}$")
-_DIGITS = re.compile(r"\d+")
-_NOT_SECTION = re.compile(r"星期|周[一二三四五六日天]|农历|编辑|责编|版式|美编|校对|热线|电话|出版")
+_SECTION = compile_kept(rf"^[{_CJK}·]{{2,8}}$")
+_DIGITS = compile_kept(r"\d+")
+_NOT_SECTION = compile_kept(
+    r"星期|周[一二三四五六日天]|农历|编辑|责编|版式|美编|校对|热线|电话|出版"
+)
 
 
 class Kind(StrEnum):

@@ -23,9 +23,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.pdf.glyphs import Glyph, Picture
 
-_RADICALS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff]")
+_RADICALS = compile_kept("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff]")
 MIN_PHOTO = 12.0  # points: a smaller picture is an icon or a rule
 OVERPRINT = 0.15  # glyphs this close (share of the size) with the same text are one, bolded
 WORD_GAP = 0.2  # a gap this share of the type size between Latin glyphs is a word space

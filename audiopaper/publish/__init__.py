@@ -13,11 +13,11 @@ picture's content hash, so a new picture gets a new URL)::
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
 from pathlib import Path
 
 from audiopaper.errors import PublishError
+from audiopaper.kept_regex import compile_kept
 from audiopaper.models import Episode
 from audiopaper.publish.chapters import description_text, write_chapters_json
 from audiopaper.publish.feed import DEFAULT_BASE_URL, FeedConfig, write_feed
@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 # Pictures this program writes: drawn covers and a producer's art, content-hashed.
-_HASHED_COVER = re.compile(r"(?:show-)?cover-[0-9a-f]{12}\.(?:png|jpg)")
+_HASHED_COVER = compile_kept(r"(?:show-)?cover-[0-9a-f]{12}\.(?:png|jpg)")
 
 
 def publish_edition(

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
-import re
 from typing import Protocol
 from urllib.parse import urlsplit
 
 from audiopaper.errors import ConfigError
+from audiopaper.kept_regex import compile_kept
 
-_EMAIL = re.compile(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+")
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_EMAIL = compile_kept(r"[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]+")
+_LANGUAGE = compile_kept(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 class ShowFields(Protocol):

@@ -7,7 +7,6 @@ cannot carry are dropped. The clock is a parameter so a feed can be rebuilt byte
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from audiopaper.errors import ConfigError
 from audiopaper.fsutil import atomic_write_bytes
+from audiopaper.kept_regex import compile_kept
 from audiopaper.models import Chapter
 from audiopaper.publish.categories import check_show_fields
 from audiopaper.publish.chapters import JSON_CHAPTERS_TYPE, description_text
@@ -43,8 +43,8 @@ _PREFIXES = {
 # Podcasting 2.0: a feed's guid is uuid5 of its URL (scheme and trailing slashes removed).
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_SCHEME = compile_kept(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_NOT_XML = compile_kept(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import re
 import shutil
 import sqlite3
 import time
@@ -32,6 +31,7 @@ from typing import Any
 
 from audiopaper.errors import InputError, PublishError
 from audiopaper.fsutil import TooLarge, atomic_write_text, read_bounded
+from audiopaper.kept_regex import compile_kept
 from audiopaper.models import Chapter, Cue, Episode
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ EPISODE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "audiopaper:episode")
 FIRST_DATE = dt.date(1800, 1, 1)
 LAST_DATE = dt.date(9999, 12, 30)
 
-_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+_SAFE_ID = compile_kept(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS episodes (

@@ -15,7 +15,6 @@ import hashlib
 import io
 import ipaddress
 import json
-import re
 import sqlite3
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit
 
 from audiopaper.errors import ConfigError, InputError, PublishError
 from audiopaper.fsutil import atomic_write_bytes
+from audiopaper.kept_regex import compile_kept
 from audiopaper.models import Edition
 from audiopaper.publish.feed import FeedConfig, podcast_guid
 from audiopaper.publish.registry import CHINA_TIME, DB_NAME, load_settings
@@ -49,7 +49,7 @@ COVER_MAX_BYTES = 10_000_000
 _TABLE = "CREATE TABLE IF NOT EXISTS show_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 _LEGACY_SETTINGS = "feed"  # where the feed settings were kept before this table
 _PUBLISHED = "published_feed_url"  # the address the feed was last written for
-_OWN_COVER = re.compile(r"show-cover-[0-9a-f]{12}\.(?:png|jpg)")
+_OWN_COVER = compile_kept(r"show-cover-[0-9a-f]{12}\.(?:png|jpg)")
 
 
 def load_config(out_dir: Path) -> FeedConfig:

@@ -7,11 +7,11 @@ shared out in proportion to the characters of each piece.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from audiopaper.fsutil import atomic_write_text
+from audiopaper.kept_regex import compile_kept
 from audiopaper.models import Cue
 
 # Chinese subtitle practice: about 16 to 20 characters a line, at most two lines a cue.
@@ -20,9 +20,9 @@ MAX_LINES = 2
 
 # A clause ends after one of these (the mark stays with the clause before it).
 # A Latin comma or colon between digits (3,456 or 10:30) ends no clause.
-_CLAUSE_END = re.compile(r"(?<=[，、；：。！？…;!?])|(?<=[,:])(?!\d)")
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_SPACES = re.compile(r"\s+")
+_CLAUSE_END = compile_kept(r"(?<=[，、；：。！？…;!?])|(?<=[,:])(?!\d)")
+_UNSAFE = compile_kept(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SPACES = compile_kept(r"\s+")
 
 
 def join_pieces(left: str, right: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_digits
 from audiopaper.normalize.rules.common import NUM, count
@@ -25,7 +26,7 @@ def _speak(m: re.Match[str], ctx: Context) -> str:
 RULES = (
     Rule(
         "cardinal",
-        re.compile(rf"(?:(?<![\dA-Za-z])(?P<s>-)\s?)?(?P<n>(?<![\d])(?:{NUM}|(?<![\d.])\.\d+))"),
+        compile_kept(rf"(?:(?<![\dA-Za-z])(?P<s>-)\s?)?(?P<n>(?<![\d])(?:{NUM}|(?<![\d.])\.\d+))"),
         _speak,
     ),
 )

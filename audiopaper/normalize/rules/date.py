@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_digits, read_int
 from audiopaper.normalize.rules.common import RANGE_SEP, is_measure, range_word
@@ -79,7 +80,7 @@ def _year4(m: re.Match[str], ctx: Context) -> str | None:
 
 
 _YEAR_CUE_BEFORE = set('于在从自至到是和、与或，,。；;：:（(“"《 ')
-_DURATION_AFTER = re.compile(r"[后前来间内多以左里半余期度]|之[久内间]|整|届")
+_DURATION_AFTER = compile_kept(r"[后前来间内多以左里半余期度]|之[久内间]|整|届")
 
 
 def _year2(m: re.Match[str], ctx: Context) -> str | None:
@@ -176,10 +177,12 @@ _EVENTS = (
 
 # Order: full numeric dates before year/month/day pieces; year ranges before single years.
 RULES = (
-    Rule("year", re.compile(r"(?<=[〔［\[（(])\s?(?:19|20)\d\d(?=\s?[〕］\]）)])"), _document_year),
+    Rule(
+        "year", compile_kept(r"(?<=[〔［\[（(])\s?(?:19|20)\d\d(?=\s?[〕］\]）)])"), _document_year
+    ),
     Rule(
         "season",
-        re.compile(
+        compile_kept(
             r"(?<![\d.:/-])(?P<a>\d{2}|(?:19|20)\d\d)\s?[/-]\s?(?P<b>(?:19|20)\d\d|\d{2})(?![\d.%])"
             r"(?=\s?(?:赛季|学年|财年|季))"
         ),
@@ -187,12 +190,12 @@ RULES = (
     ),
     Rule(
         "year",
-        re.compile(rf"(?<![\d.])(?:19\d\d|20[0-4]\d)(?=\s?(?:{_EVENTS}))"),
+        compile_kept(rf"(?<![\d.])(?:19\d\d|20[0-4]\d)(?=\s?(?:{_EVENTS}))"),
         _year_before_event,
     ),
     Rule(
         "era",
-        re.compile(
+        compile_kept(
             r"(?<![\d.])(?P<y>\d{1,4})(?:年(?:(?P<m>\d{1,2})月)?)?\s?"
             r"(?P<e>[aA]\.?[dD]\.?|[bB]\.?[cC]\.?)(?![A-Za-z])"
         ),
@@ -200,7 +203,7 @@ RULES = (
     ),
     Rule(
         "date",
-        re.compile(
+        compile_kept(
             rf"(?<![\d.])(?P<y>\d{{4}})(?P<s>{_SEP})(?P<m>\d{{1,2}})(?P=s)(?P<d>\d{{1,2}})(?![\d.])"
             rf"|(?<![\d.])(?P<y2>\d{{4}})年(?P<m2>\d{{1,2}})月(?P<d2>\d{{1,2}})日"
         ),
@@ -208,50 +211,50 @@ RULES = (
     ),
     Rule(
         "date",
-        re.compile(
+        compile_kept(
             r"(?<![\d.])(?P<d>\d{1,2})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4})(?![\d.])"
         ),
         _dmy,
     ),
     Rule(
         "date",
-        re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})(?![\d.])(?!\s?[%年月日])"),
+        compile_kept(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})(?![\d.])(?!\s?[%年月日])"),
         _ym,
     ),
     Rule(
         "date",
-        re.compile(r"(?<![\d.])(?P<m>\d{1,2})[-/.](?P<y>(?:19|20)\d\d)(?![\d.])"),
+        compile_kept(r"(?<![\d.])(?P<m>\d{1,2})[-/.](?P<y>(?:19|20)\d\d)(?![\d.])"),
         _ym,
     ),
     Rule(
         "date",
-        re.compile(r"(?<![\d./-])(?P<m>0[1-9])[-/.](?P<d>\d{2})(?![\d./-])"),
+        compile_kept(r"(?<![\d./-])(?P<m>0[1-9])[-/.](?P<d>\d{2})(?![\d./-])"),
         _month_day,
     ),
     Rule(
         "year-range",
-        re.compile(
+        compile_kept(
             r"(?<![\d.])(?P<a>(?:1[5-9]|20)\d\d)(?P<y>年)?"
             + RANGE_SEP
             + r"(?P<b>(?:1[5-9]|20)\d\d)(?![\d.])(?=年|[^月\d]|$)"
         ),
         _years,
     ),
-    Rule("year", re.compile(r"(?<![\d.])\d{4}(?=年)"), _year4),
+    Rule("year", compile_kept(r"(?<![\d.])\d{4}(?=年)"), _year4),
     Rule(
         "year",
-        re.compile(r"(?<![\d.,])(?:19\d\d|20[0-4]\d)(?![\d.,])(?=[\u4e00-\u9fff])"),
+        compile_kept(r"(?<![\d.,])(?:19\d\d|20[0-4]\d)(?![\d.,])(?=[\u4e00-\u9fff])"),
         _year_before_name,
     ),
-    Rule("year", re.compile(r"(?<![\d.])\d{2,3}(?=年)"), _year2),
-    Rule("year", re.compile(r"(?<![\d.])\d[05](?=后)(?!后[\d])"), _generation),
+    Rule("year", compile_kept(r"(?<![\d.])\d{2,3}(?=年)"), _year2),
+    Rule("year", compile_kept(r"(?<![\d.])\d[05](?=后)(?!后[\d])"), _generation),
     Rule(
         "month-range",
-        re.compile(
+        compile_kept(
             r"(?<![\d.])(?P<a>\d{1,2})(?P<u>[月日号])?" + RANGE_SEP + r"(?P<b>\d{1,2})(?=[月日号])"
         ),
         _span,
     ),
-    Rule("month", re.compile(r"(?<![\d.])\d{1,2}(?=月)"), _month),
-    Rule("day", re.compile(r"(?<![\d.])\d{1,2}(?=[日号])"), _day),
+    Rule("month", compile_kept(r"(?<![\d.])\d{1,2}(?=月)"), _month),
+    Rule("day", compile_kept(r"(?<![\d.])\d{1,2}(?=[日号])"), _day),
 )

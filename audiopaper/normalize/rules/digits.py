@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.data import alternation, words
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_digits
@@ -43,7 +44,7 @@ def _quoted(m: re.Match[str], ctx: Context) -> str | None:
     return read_digits(m.group(0))
 
 
-_SERVICE_AFTER = re.compile(
+_SERVICE_AFTER = compile_kept(
     r"(?:$|[\s,.;:!?，。；：！？、”\"')）]|热线|来|打|报警|求助|服务|急救|电话|咨询|投诉|举报|"
     r"查询|平台|转|进行|或|和|及|反映)"
 )
@@ -84,12 +85,12 @@ def _rules() -> tuple[Rule, ...]:
     return (
         Rule(
             "phone",
-            re.compile(r"(?<![\d+])\+\s?\d{1,3}(?:[\s-]?\d){6,13}(?!\d)"),
+            compile_kept(r"(?<![\d+])\+\s?\d{1,3}(?:[\s-]?\d){6,13}(?!\d)"),
             _international,
         ),
         Rule(
             "phone",
-            re.compile(
+            compile_kept(
                 r"(?<![\d+])(?:\+\s?\d{1,3}[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)"
                 r"|(?<![\d.])0\d{2,3}-?\d{7,8}(?!\d)"
                 r"|(?<![\d.])[48]00-?\d{3}-?\d{4}(?!\d)"
@@ -98,24 +99,26 @@ def _rules() -> tuple[Rule, ...]:
         ),
         Rule(
             "code",
-            re.compile(
+            compile_kept(
                 rf"({contexts})((?:为|是)?[:：]?\s?[A-Za-z]{{0,2}})(\d[\d-]{{1,}}\d)(?![\d.])"
             ),
             _context_code,
         ),
-        Rule("quoted-code", re.compile(r"(?<=[“\"‘'「])\d{3,}(?=[”\"’'」])"), _quoted),
+        Rule("quoted-code", compile_kept(r"(?<=[“\"‘'「])\d{3,}(?=[”\"’'」])"), _quoted),
         Rule(
-            "service-number", re.compile(rf"(?<![\d.\-A-Za-z])(?:{services})(?![\d.%])"), _service
+            "service-number", compile_kept(rf"(?<![\d.\-A-Za-z])(?:{services})(?![\d.%])"), _service
         ),
-        Rule("plate", re.compile(rf"(?<=[{_PLATE}])[A-Z]·?[A-Z0-9]{{5,6}}(?![A-Za-z0-9])"), _plate),
-        Rule("bus-line", re.compile(r"(?<![\d.])\d{2,4}(?=路)"), _bus),
+        Rule(
+            "plate", compile_kept(rf"(?<=[{_PLATE}])[A-Z]·?[A-Z0-9]{{5,6}}(?![A-Za-z0-9])"), _plate
+        ),
+        Rule("bus-line", compile_kept(r"(?<![\d.])\d{2,4}(?=路)"), _bus),
         Rule(
             "flight",
-            re.compile(r"(?<![A-Za-z0-9])[A-Z0-9]{2}\d{3,4}(?=\s?(?:次)?航班)"),
+            compile_kept(r"(?<![A-Za-z0-9])[A-Z0-9]{2}\d{3,4}(?=\s?(?:次)?航班)"),
             _plate,
         ),
-        Rule("room", re.compile(r"(?<![\d.])\d{3,4}(?=室|号房|房间)"), _phone),
-        Rule("extension", re.compile(r"(?<=[\d\x00]转)\d{1,6}(?![\d.])"), _extension),
+        Rule("room", compile_kept(r"(?<![\d.])\d{3,4}(?=室|号房|房间)"), _phone),
+        Rule("extension", compile_kept(r"(?<=[\d\x00]转)\d{1,6}(?![\d.])"), _extension),
     )
 
 
@@ -123,6 +126,6 @@ RULES = _rules()
 
 # Dotted digit groups; applied after dates, which claim 2008.08.08 first.
 DOTTED = (
-    Rule("ip", re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])"), _dotted),
-    Rule("version", re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])"), _dotted),
+    Rule("ip", compile_kept(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])"), _dotted),
+    Rule("version", compile_kept(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])"), _dotted),
 )

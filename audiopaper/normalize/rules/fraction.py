@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_int
 
@@ -21,7 +22,7 @@ def _speak(m: re.Match[str], ctx: Context) -> str | None:
 RULES = (
     Rule(
         "fraction",
-        re.compile(
+        compile_kept(
             r"(?:(?<![\dA-Za-z])(?P<s>[-负])\s?)?(?<![\d./])(?P<n>\d+)\s?/\s?(?P<d>\d+)(?![\d./])"
         ),
         _speak,

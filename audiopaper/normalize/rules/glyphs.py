@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_digits, read_int
 
@@ -81,25 +82,25 @@ def _unit_power(m: re.Match[str], ctx: Context) -> str:
 
 _SUPERS = "".join(_SUPERSCRIPTS)
 RULES = (
-    Rule("roman", re.compile(r"[\u2160-\u2188]+"), _roman_glyphs),
+    Rule("roman", compile_kept(r"[\u2160-\u2188]+"), _roman_glyphs),
     Rule(
         "roman",
-        re.compile(rf"(?:(?<=第)|(?<![A-Za-z]))(?P<r>[IVX]{{1,5}})(?=\s?(?:{_ROMAN_AFTER}))"),
+        compile_kept(rf"(?:(?<=第)|(?<![A-Za-z]))(?P<r>[IVX]{{1,5}})(?=\s?(?:{_ROMAN_AFTER}))"),
         _roman_letters,
     ),
     Rule(
         "enclosed-number",
-        re.compile(r"[\u2460-\u249b\u24ea-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]"),
+        compile_kept(r"[\u2460-\u249b\u24ea-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]"),
         _enclosed,
     ),
-    Rule("subscript", re.compile(r"[\u2080-\u2089]+"), _subscript),
+    Rule("subscript", compile_kept(r"[\u2080-\u2089]+"), _subscript),
 )
 
 # After measures, which read 5m² and 3km² as units.
 POWERS = (
-    Rule("power", re.compile(r"(?P<u>(?:千|厘|毫|分)?米)(?P<p>[²³])"), _unit_power),
+    Rule("power", compile_kept(r"(?P<u>(?:千|厘|毫|分)?米)(?P<p>[²³])"), _unit_power),
     # After a number (10³) or a Latin letter (x²); alone after Chinese it is reported.
     Rule(
-        "power", re.compile(rf"(?:(?<![\d.])(?P<b>\d+)|(?<=[A-Za-z]))(?P<p>[{_SUPERS}]+)"), _power
+        "power", compile_kept(rf"(?:(?<![\d.])(?P<b>\d+)|(?<=[A-Za-z]))(?P<p>[{_SUPERS}]+)"), _power
     ),
 )

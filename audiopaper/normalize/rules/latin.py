@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.data import table
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_digits, read_int
 
 _ACRONYMS = {key: row[0] for key, row in table("acronyms.tsv").items()}
-_ACRONYM = re.compile(
+_ACRONYM = compile_kept(
     r"(?<![A-Za-z])(?:"
     + "|".join(re.escape(k).replace(r"\ ", r"\s") for k in sorted(_ACRONYMS, key=len, reverse=True))
     + r")(?![A-Za-z])",
@@ -34,7 +35,7 @@ def _digit_run(digits: str) -> str:
     return spoken + ("点" + read_digits(frac) if frac else "")
 
 
-_ROAD = re.compile(r"[\u4e00-\u9fff]{0,4}(?:高速|国道|省道|公路)")
+_ROAD = compile_kept(r"[\u4e00-\u9fff]{0,4}(?:高速|国道|省道|公路)")
 
 
 def _alnum(m: re.Match[str], ctx: Context) -> str:
@@ -52,15 +53,15 @@ def _number_sign(m: re.Match[str], ctx: Context) -> str:
 
 
 RULES = (
-    Rule("ordinal", re.compile(r"(?<![A-Za-z])[Nn][Oo]\.\s?(\d{1,6})(?![\d.])"), _number_sign),
+    Rule("ordinal", compile_kept(r"(?<![A-Za-z])[Nn][Oo]\.\s?(\d{1,6})(?![\d.])"), _number_sign),
     Rule("latin", _ACRONYM, _acronym),
     Rule(
         "latin",
-        re.compile(
+        compile_kept(
             r"(?<![A-Za-z0-9.])(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z0-9]*\d)[A-Za-z0-9]+(?:\.\d+)?"
             r"(?![A-Za-z0-9])"
         ),
         _alnum,
     ),
-    Rule("latin", re.compile(r"[A-Za-z]+"), _letters),
+    Rule("latin", compile_kept(r"[A-Za-z]+"), _letters),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_number
 from audiopaper.normalize.rules.common import NUM
@@ -30,7 +31,7 @@ OPERATORS = {
     "÷": "除以",
 }
 _OP = r"<=|>=|[≤≥≠≈+\-=<>×*÷]"
-_TOKEN = re.compile(rf"({NUM})|({_OP})|\s+")
+_TOKEN = compile_kept(rf"({NUM})|({_OP})|\s+")
 
 
 def _speak_tokens(expr: str) -> str:
@@ -62,9 +63,9 @@ def _operator(m: re.Match[str], ctx: Context) -> str:
 RULES = (
     Rule(
         "math",
-        re.compile(rf"(?<![\d.A-Za-z])[-±]?{NUM}(?:\s?(?:{_OP})\s?[-±]?{NUM})+(?![\d.])"),
+        compile_kept(rf"(?<![\d.A-Za-z])[-±]?{NUM}(?:\s?(?:{_OP})\s?[-±]?{NUM})+(?![\d.])"),
         _expression,
     ),
     # Before a number, or one an earlier rule read (≥90% → 大于等于百分之九十).
-    Rule("math", re.compile(r"(?:<=|>=|[≤≥≠≈±<>])\s?(?=-?[\d\x00])"), _operator),
+    Rule("math", compile_kept(r"(?:<=|>=|[≤≥≠≈±<>])\s?(?=-?[\d\x00])"), _operator),
 )

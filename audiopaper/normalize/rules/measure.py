@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_number
 from audiopaper.normalize.rules.common import NUM, say_with_unit, unit_pattern, units
@@ -37,7 +38,7 @@ def _speak(m: re.Match[str], ctx: Context) -> str:
 RULES = (
     Rule(
         "measure",
-        re.compile(
+        compile_kept(
             rf"(?:(?<![\dA-Za-z])(?P<s>-)\s?)?(?<![\d.A-Za-z])(?P<n>{NUM})(?P<k>万亿|亿|万)?\s?"
             rf"(?P<u>{unit_pattern()})"
         ),

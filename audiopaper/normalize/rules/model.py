@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.data import alternation, words
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_digits, read_int
@@ -50,12 +51,12 @@ def _rules() -> tuple[Rule, ...]:
     return (
         Rule(
             "model",
-            re.compile(rf"(?P<p>{prefixes})-(?P<n>\d{{1,4}})(?P<s>[A-Z]{{0,2}})(?![\d.])"),
+            compile_kept(rf"(?P<p>{prefixes})-(?P<n>\d{{1,4}})(?P<s>[A-Z]{{0,2}})(?![\d.])"),
             _named,
         ),
         Rule(
             "model",
-            re.compile(
+            compile_kept(
                 r"(?<=[\u4e00-\u9fff])(?P<p>)-(?P<n>\d{1,4})(?P<s>[A-Z]{0,2})"
                 rf"(?![\d.])(?=\s?(?:{_KINDS}))"
             ),
@@ -63,7 +64,7 @@ def _rules() -> tuple[Rule, ...]:
         ),
         Rule(
             "model",
-            re.compile(
+            compile_kept(
                 r"(?<![A-Za-z0-9-])(?P<p>[A-Za-z]{1,6})-(?P<n>\d{1,4})(?P<s>[A-Z]{0,2})"
                 r"(?![\d.%])(?!\s?-\s?\d)"
             ),
@@ -71,14 +72,14 @@ def _rules() -> tuple[Rule, ...]:
         ),
         Rule(
             "model",
-            re.compile(
+            compile_kept(
                 r"(?<![A-Za-z0-9-])(?P<p>[A-Za-z]{1,3})(?P<n>\d{3,4})-(?P<v>\d{1,4})(?![\d.])"
             ),
             _variant,
         ),
         Rule(
             "model",
-            re.compile(r"(?<=波音|空客|麦道)\s?(?P<n>\d{3})(?:-(?P<v>\d{1,3}))?(?![\d.])"),
+            compile_kept(r"(?<=波音|空客|麦道)\s?(?P<n>\d{3})(?:-(?P<v>\d{1,3}))?(?![\d.])"),
             _aircraft,
         ),
     )

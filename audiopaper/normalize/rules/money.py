@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.data import alternation, table
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.rules.common import NUM, count
@@ -46,7 +47,7 @@ def _yuan(m: re.Match[str], ctx: Context) -> str:
 PREFIXED = (
     Rule(
         "money",
-        re.compile(
+        compile_kept(
             rf"(?<![A-Za-z])(?P<c>{alternation(list(_CURRENCY))})\s?(?P<n>-?{NUM})"
             r"(?P<k>万亿|万|亿)?"
         ),
@@ -54,7 +55,7 @@ PREFIXED = (
     ),
     Rule(
         "money",
-        re.compile(
+        compile_kept(
             rf"(?<![\d.A-Za-z])(?P<n>-?{NUM})(?P<k>万亿|万|亿)?\s?"
             rf"(?P<c>{alternation(_CODES)})(?![A-Za-z])"
         ),
@@ -66,7 +67,7 @@ PREFIXED = (
 YUAN = (
     Rule(
         "money",
-        re.compile(rf"(?:(?<![\dA-Za-z])-)?(?<![\d.A-Za-z]){NUM}(?=(?:万亿|万|亿)?(?:元|块))"),
+        compile_kept(rf"(?:(?<![\dA-Za-z])-)?(?<![\d.A-Za-z]){NUM}(?=(?:万亿|万|亿)?(?:元|块))"),
         _yuan,
     ),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_decimal
 from audiopaper.normalize.rules.common import NUM
@@ -28,11 +29,11 @@ def _floor(m: re.Match[str], ctx: Context) -> str:
 
 
 RULES = (
-    Rule("ordinal", re.compile(rf"第\s?({NUM}(?:\s?[、,，和及与]\s?{NUM})+)(?!\d)"), _listed),
-    Rule("ordinal", re.compile(rf"第\s?({NUM})"), _speak),
+    Rule("ordinal", compile_kept(rf"第\s?({NUM}(?:\s?[、,，和及与]\s?{NUM})+)(?!\d)"), _listed),
+    Rule("ordinal", compile_kept(rf"第\s?({NUM})"), _speak),
     Rule(
         "floor",
-        re.compile(r"(?<=[在于到住上下搬楼])\s?\d{1,3}(?=\s?[层楼](?!房|盘))"),
+        compile_kept(r"(?<=[在于到住上下搬楼])\s?\d{1,3}(?=\s?[层楼](?!房|盘))"),
         _floor,
     ),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_decimal
 from audiopaper.normalize.rules.common import NUM, RANGE_SEP, range_word
@@ -41,11 +42,11 @@ def _sign(m: re.Match[str], ctx: Context) -> str:
 RULES = (
     Rule(
         "percentage",
-        re.compile(
+        compile_kept(
             rf"(?<![\d.A-Za-z])(?P<a>{_SIGNED})[%‰‱]?{RANGE_SEP}(?P<b>{_SIGNED})\s?(?P<p>[%‰‱])"
         ),
         _range,
     ),
-    Rule("percentage", re.compile(rf"(?<![\d.A-Za-z])({_SIGNED})\s?([%‰‱])"), _single),
-    Rule("sign", re.compile(r"(?<![\dA-Za-z])-(?=百分之|\d+分之)"), _sign),
+    Rule("percentage", compile_kept(rf"(?<![\d.A-Za-z])({_SIGNED})\s?([%‰‱])"), _single),
+    Rule("sign", compile_kept(r"(?<![\dA-Za-z])-(?=百分之|\d+分之)"), _sign),
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_number
 from audiopaper.normalize.rules.common import (
@@ -56,7 +57,7 @@ def _rules() -> tuple[Rule, ...]:
     return (
         Rule(
             "range",
-            re.compile(
+            compile_kept(
                 rf"(?<![\d.:/A-Za-z-])(?P<a>-?{NUM})(?:(?P<ka>{_SCALE})|(?P<u>{unit}))?{RANGE_SEP}"
                 rf"(?P<b>{NUM})(?:(?P<kb>{_SCALE})|(?P<v>{unit}))?(?![\d:/])(?!\.\d)"
             ),

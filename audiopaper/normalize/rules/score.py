@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.rules.time import score, strong_score_context
 
 _NOT_TEAM = set(
     "在为是约达至从第有到和或及每共计占超过了于近各前后上下增降涨跌长高低减少多的之负正"
 )
-_END = re.compile(r"$|[\s,.;!?，。；！？、）)”]")
+_END = compile_kept(r"$|[\s,.;!?，。；！？、）)”]")
 
 
 def _strong(ctx: Context, m: re.Match[str]) -> bool:
@@ -22,13 +23,13 @@ def _strong(ctx: Context, m: re.Match[str]) -> bool:
 
 
 # 以7-5拿下首盘, 以2-1战胜: a result between 以 and a verb of winning or losing.
-_RESULT_VERB = re.compile(
+_RESULT_VERB = compile_kept(
     r"(?:拿下|赢下|赢得|获胜|取胜|胜出|战胜|击败|力克|险胜|完胜|横扫|落败|告负|不敌|负于|"
     r"输给|输掉|逆转|淘汰|晋级|胜|负|的比分|结束|收官|终结)"
 )
 
 
-_LISTED_RESULT = re.compile(r"以\s?\d{1,3}\s?[-:]\s?\d{1,3}(?:、\d{1,3}\s?[-:]\s?\d{1,3})*、$")
+_LISTED_RESULT = compile_kept(r"以\s?\d{1,3}\s?[-:]\s?\d{1,3}(?:、\d{1,3}\s?[-:]\s?\d{1,3})*、$")
 
 
 def _result(ctx: Context, m: re.Match[str]) -> bool:
@@ -67,14 +68,14 @@ def _listed(m: re.Match[str], ctx: Context) -> str | None:
 RULES = (
     Rule(
         "score",
-        re.compile(r"(?<=[\u4e00-\u9fff])\s?(\d{1,3})\s?[-/]\s?(\d{1,3})(?![\d./%-])"),
+        compile_kept(r"(?<=[\u4e00-\u9fff])\s?(\d{1,3})\s?[-/]\s?(\d{1,3})(?![\d./%-])"),
         _speak,
     ),
-    Rule("score", re.compile(r"(?<=[、，,])\s?(\d{1,3})\s?-\s?(\d{1,3})(?![\d./%-])"), _listed),
+    Rule("score", compile_kept(r"(?<=[、，,])\s?(\d{1,3})\s?-\s?(\d{1,3})(?![\d./%-])"), _listed),
     # 3-2逆转, 2-0完胜: a result named by the verb after it, wherever it stands.
     Rule(
         "score",
-        re.compile(
+        compile_kept(
             r"(?<![\d.:/-])(\d{1,3})\s?-\s?(\d{1,3})(?![\d./%-])"
             r"(?=\s?(?:逆转|获胜|取胜|战胜|击败|力克|险胜|完胜|大胜|横扫|落败|告负|不敌|负于|胜出|"
             r"赢下|拿下|的比分|结束比赛))"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.data import alternation, words
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_digits
@@ -47,18 +48,18 @@ def _rules() -> tuple[Rule, ...]:
     return (
         Rule(
             "symbol",
-            re.compile(rf"(?<=[{_CJK}”）)])\s?\+\s?(?=[{_CJK}“”\"'’（()）、，,。；;]|$)"),
+            compile_kept(rf"(?<=[{_CJK}”）)])\s?\+\s?(?=[{_CJK}“”\"'’（()）、，,。；;]|$)"),
             _plus,
         ),
         Rule(
             "symbol",
-            re.compile(rf"(?<=[{_CJK}A-Za-z])/(?:(?P<u>{unit_pattern()})|(?={per_words}))"),
+            compile_kept(rf"(?<=[{_CJK}A-Za-z])/(?:(?P<u>{unit_pattern()})|(?={per_words}))"),
             _per,
         ),
-        Rule("date", re.compile(rf"(?<![\d.])(\d{{1,2}})·(\d{{1,2}})(?=[{_CJK}”\s]|$)"), _event),
-        Rule("date", re.compile(r"(?<![\d./])(\d{1,2})/(\d{1,2})(?=事件|惨案|袭击)"), _event),
-        Rule("symbol", re.compile(r"\s?[&@]\s?|№\s?(?=\d)"), _word),
-        Rule("symbol", re.compile(rf"(?<=[{_CJK}])\s?~\s?(?=[{_CJK}])"), _word),
+        Rule("date", compile_kept(rf"(?<![\d.])(\d{{1,2}})·(\d{{1,2}})(?=[{_CJK}”\s]|$)"), _event),
+        Rule("date", compile_kept(r"(?<![\d./])(\d{1,2})/(\d{1,2})(?=事件|惨案|袭击)"), _event),
+        Rule("symbol", compile_kept(r"\s?[&@]\s?|№\s?(?=\d)"), _word),
+        Rule("symbol", compile_kept(rf"(?<=[{_CJK}])\s?~\s?(?=[{_CJK}])"), _word),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.data import words
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_digits, read_int
@@ -42,7 +43,7 @@ def score(left: str, right: str) -> str:
 
 
 # A clock time, whatever the words before it: 比赛20:30开球, 北京时间20:30.
-_TIME_AFTER = re.compile(
+_TIME_AFTER = compile_kept(
     r"\s?(?:开球|开赛|开打|开始|开幕|开播|举行|进行|结束|截止|起|前|后|左右|许|至|到)"
 )
 _TIME_BEFORE = (
@@ -117,22 +118,24 @@ def _hms(tag: str) -> str:
 RULES = (
     Rule(
         "time-range",
-        re.compile(rf"(?<![\d.:]){_hms('a')}{RANGE_SEP}{_hms('b')}(?![\d:])"),
+        compile_kept(rf"(?<![\d.:]){_hms('a')}{RANGE_SEP}{_hms('b')}(?![\d:])"),
         _clock_range,
     ),
     Rule(
         "time",
-        re.compile(
+        compile_kept(
             r"(?<![\d.:])(?P<h>\d{1,2})\s?:\s?(?P<m>\d{2})(?::(?P<s>\d{2}))?(?![\d:])"
             r"(?:\s?(?P<x>[ap]\.m\.|[ap]m|[AP]M)(?![A-Za-z]))?"
         ),
         _speak,
     ),
-    Rule("time", re.compile(r"(?<![\d.])(\d{1,2})点(0\d)分"), _minutes),
+    Rule("time", compile_kept(r"(?<![\d.])(\d{1,2})点(0\d)分"), _minutes),
     Rule(
         "race-time",
-        re.compile(r"(?<![\d.])(?:(?P<min>\d{1,2})分)?(?P<sec>\d{1,2})秒(?P<f>\d{1,2})(?![\d.%])"),
+        compile_kept(
+            r"(?<![\d.])(?:(?P<min>\d{1,2})分)?(?P<sec>\d{1,2})秒(?P<f>\d{1,2})(?![\d.%])"
+        ),
         _hundredths,
     ),
-    Rule("score", re.compile(r"(?<![\d.:])(\d+)\s?:\s?(\d+)(?![\d:])"), _ratio),
+    Rule("score", compile_kept(r"(?<![\d.:])(\d+)\s?:\s?(\d+)(?![\d:])"), _ratio),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from audiopaper.kept_regex import compile_kept
 from audiopaper.normalize.engine import Context, Rule
 from audiopaper.normalize.numbers import read_digits
 
@@ -37,12 +38,14 @@ def _email(m: re.Match[str], ctx: Context) -> str:
 RULES = (
     Rule(
         "email",
-        re.compile(rf"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@{_HOST}"),
+        compile_kept(rf"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@{_HOST}"),
         _email,
     ),
     Rule(
         "url",
-        re.compile(rf"(?<![A-Za-z0-9@.])(?:https?://)?(?P<rest>(?:www\.)?{_HOST}(?::\d+)?{_PATH})"),
+        compile_kept(
+            rf"(?<![A-Za-z0-9@.])(?:https?://)?(?P<rest>(?:www\.)?{_HOST}(?::\d+)?{_PATH})"
+        ),
         _url,
     ),
 )
