@@ -79,8 +79,11 @@ def _file_mode() -> int:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """Yield a binary file; on success it replaces ``path`` in one rename."""
+def atomic_writer(path: Path, durable: bool = True) -> Iterator[BinaryIO]:
+    """Yield a binary file; on success it replaces ``path`` in one rename. ``durable``:
+    forced to disk before the rename (and the rename too). Without it a power cut may
+    leave an empty or partial file: only for what is checked when read and cheap to
+    make again."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -93,9 +96,11 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        if durable:
+            _fsync_dir(path.parent)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise _output_error(path, exc) from exc
@@ -104,8 +109,8 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    with atomic_writer(path) as handle:
+def atomic_write_bytes(path: Path, data: bytes, durable: bool = True) -> None:
+    with atomic_writer(path, durable) as handle:
         handle.write(data)
 
 

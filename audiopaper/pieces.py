@@ -16,11 +16,11 @@ import contextlib
 import hashlib
 import json
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from audiopaper.cache import CachedClip, read_pcm
 from audiopaper.errors import OutputError
@@ -326,17 +326,20 @@ class PieceEncoder:
         self._next_clip = 0  # the first clip not yet handed to the meter
         self._next = 0  # the first group not yet handed on
         self._meter: GroupMeter | None = None
-        self._measure = ThreadPoolExecutor(max_workers=1, thread_name_prefix="encode-gain")
+        # While the voice speaks, clips are metered and pieces encoded at idle priority
+        # (the threads and the ffmpeg they start): on the time the voice's threads leave
+        # between their steps, never holding them up. At normal priority they took their
+        # share of the cores the voice was waiting for (bench/README.md has the figures).
+        # What is left when the voice is done runs at normal priority (``finish``).
+        self._measure = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="encode-gain-idle", initializer=lowest_priority
+        )
         self._cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-        # While the voice speaks, pieces are encoded at idle priority (the threads and the
-        # ffmpeg they start): on the time the voice's threads leave between their steps,
-        # never holding them up. At normal priority the encoder took its share of the
-        # cores the voice was waiting for (bench/README.md has the figures).
         self._encode = ThreadPoolExecutor(
             max_workers=self._cores, thread_name_prefix="encode-idle", initializer=lowest_priority
         )
         self._encode.submit(ffmpeg_exe)  # found now, not when the first piece waits on it
-        self._groups: list[Future[list[_Encoding]]] = []
+        self._measuring: list[_Measuring] = []  # in order: the meter's state runs through them
 
     def clip_ready(self, index: int, clip: Clip) -> None:
         self._clips[index] = clip
@@ -344,13 +347,16 @@ class PieceEncoder:
             plans = self.groups[self._next]
             if self._meter is None:
                 self._meter = GroupMeter(plans, self.cache)
-            self._measure.submit(self._meter.feed, self._clips[self._next_clip])
+            self._measure_later(self._meter.feed, self._clips[self._next_clip])
             self._next_clip += 1
             if self._next_clip == plans[-1].end:  # the run is whole: encode it
                 clips = [self._clips.pop(i) for i in range(plans[0].first, plans[-1].end)]
-                self._groups.append(self._measure.submit(self._encode_group, self._meter, clips))
+                self._measure_later(self._encode_group, self._meter, clips)
                 self._meter = None
                 self._next += 1
+
+    def _measure_later(self, work: Callable[..., Any], *args: Any) -> None:
+        self._measuring.append(_Measuring(self._measure.submit(work, *args), work, args))
 
     def _encode_group(self, meter: GroupMeter, clips: list[Clip]) -> list[_Encoding]:
         gain = meter.gain()
@@ -369,9 +375,12 @@ class PieceEncoder:
             raise OutputError("an edition piece is missing clips; this is a bug, please report it")
         now = ThreadPoolExecutor(max_workers=self._cores, thread_name_prefix="encode")
         try:
+            # The meter's queue is done here, in order, after the step it is on.
+            self._measure.shutdown(wait=True, cancel_futures=True)
             pieces: list[Future[Piece]] = []
-            for group in self._groups:
-                for encoding in group.result():
+            for step in self._measuring:
+                done = step.work(*step.args) if step.future.cancelled() else step.future.result()
+                for encoding in done or ():  # a group's pieces (a clip's metering gives None)
                     waiting = encoding.future.cancel()
                     pieces.append(
                         now.submit(encode_piece, *encoding.job) if waiting else encoding.future
@@ -386,6 +395,13 @@ class PieceEncoder:
         """Drop pieces not yet started; those being encoded finish (and are cached)."""
         self._measure.shutdown(wait=True, cancel_futures=True)
         self._encode.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class _Measuring:
+    future: Future[Any]
+    work: Callable[..., Any]
+    args: tuple[Any, ...]
 
 
 @dataclass(frozen=True)

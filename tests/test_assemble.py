@@ -343,6 +343,14 @@ def test_pieces_wait_at_idle_priority_and_finish_at_normal(
         return encode(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pieces, "encode_piece", recorded)
+    metered: list[tuple[str, int]] = []
+    feed = pieces.GroupMeter.feed
+
+    def recorded_feed(self: pieces.GroupMeter, clip: object) -> None:
+        metered.append((threading.current_thread().name, os.sched_getscheduler(0)))
+        feed(self, clip)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pieces.GroupMeter, "feed", recorded_feed)
     encoder = pieces.PieceEncoder(plans, pieces.PieceCache(tmp_path / "pieces"))
     for index, clip in enumerate(clips):
         encoder.clip_ready(index, clip)
@@ -364,3 +372,5 @@ def test_pieces_wait_at_idle_priority_and_finish_at_normal(
     assert idle == [os.SCHED_IDLE]  # the one piece started while "speaking"
     assert normal and all(policy != os.SCHED_IDLE for policy in normal)
     assert [p.path.read_bytes() for p in finished] == expected
+    assert len(metered) == len(clips)
+    assert all((policy == os.SCHED_IDLE) == ("idle" in name) for name, policy in metered)

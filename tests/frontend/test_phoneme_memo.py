@@ -109,3 +109,24 @@ def test_unvoiced_positions_survive(tmp_path: Path) -> None:
     made = Frontend().phonemes(text)
     memo.put(text, made)
     assert memo.get(text) == made
+
+
+def test_entries_are_written_whole_without_waiting_on_the_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry is cheap to work out again and checked when read: it is renamed into
+    place whole, but not forced to disk (the durable outputs still are)."""
+    import os
+
+    from audiopaper.fsutil import atomic_write_bytes
+
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd))
+    memo = PhonemeMemo(tmp_path, {})
+    phonemes = Frontend({}).phonemes("银行行长")
+    memo.put("银行行长", phonemes)
+    assert synced == []
+    assert memo.get("银行行长") == phonemes
+    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".tmp")]
+    atomic_write_bytes(tmp_path / "durable.bin", b"x")
+    assert len(synced) == 2  # the file, then its folder
