@@ -218,4 +218,65 @@ def test_warm_up_loads_the_sessions_a_build_then_uses() -> None:
     hits = _load_sessions.cache_info().hits
     runner = OnnxRunner(3)
     assert _load_sessions.cache_info().hits == hits + 1  # loaded once, by the warm-up
-    assert runner.acoustic is _load_sessions(3)[0]
+    assert runner.acoustic is _load_sessions(3)[0].session
+
+
+def test_sessions_come_from_copies_optimized_once_for_this_machine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first load keeps ONNX Runtime's optimized graphs; later loads build from them
+    and speak bit for bit as the shipped models do. A damaged copy is never used: it is
+    deleted, the session built from the shipped model, and a sound copy kept again."""
+    from audiopaper.engines import offline_onnx
+
+    monkeypatch.setenv("AUDIOPAPER_MODEL_CACHE", str(tmp_path))
+    ids = OfflineEngine(backend="onnx").frontend.phonemes("银行行长今天宣布了新的政策。").ids()
+
+    def speak_in_a_new_process() -> tuple[np.ndarray, list[bool]]:
+        offline_onnx._load_sessions.cache_clear()
+        audio = offline_onnx.OnnxRunner(2).speak(ids, voice("onnx"))
+        return audio, [part.checked is not None for part in offline_onnx._load_sessions(2)]
+
+    def copies() -> list[str]:
+        return sorted(path.name for path in tmp_path.glob("onnx-*.ort"))
+
+    try:
+        shipped, from_copies = speak_in_a_new_process()
+        assert from_copies == [False, False] and len(copies()) == 2
+        kept = copies()
+        again, from_copies = speak_in_a_new_process()
+        assert from_copies == [True, True] and copies() == kept  # used, not made again
+        assert np.array_equal(again, shipped)
+        for name in kept:  # each copy is named for its own digest
+            digest = hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()[:16]
+            assert name.endswith(f"-{digest}.ort")
+
+        acoustic = tmp_path / kept[0]
+        data = bytearray(acoustic.read_bytes())
+        data[len(data) // 2] ^= 0x5A  # one byte of a weight (or the graph) off
+        acoustic.write_bytes(bytes(data))
+        repaired, _ = speak_in_a_new_process()
+        assert np.array_equal(repaired, shipped)
+        assert len(copies()) == 2 and kept[1] in copies()  # the acoustic copy made again
+        for name in copies():  # whole (ONNX Runtime's saves are not byte for byte alike)
+            digest = hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()[:16]
+            assert name.endswith(f"-{digest}.ort")
+    finally:
+        offline_onnx._load_sessions.cache_clear()
+
+
+def test_an_unwritable_program_cache_only_costs_the_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from audiopaper.engines import offline_onnx
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("AUDIOPAPER_MODEL_CACHE", str(blocker))
+    ids = OfflineEngine(backend="onnx").frontend.phonemes("今天天气很好。").ids()
+    try:
+        offline_onnx._load_sessions.cache_clear()
+        audio = offline_onnx.OnnxRunner(2).speak(ids, voice("onnx"))
+        assert len(audio) > 10_000 and blocker.read_text() == "x"
+    finally:
+        offline_onnx._load_sessions.cache_clear()
