@@ -17,8 +17,10 @@ Everything is measured side by side in one run and reported as ratios:
 - peak RSS of the build's Python process during the cold build (from wait4), the largest
   child process (ffmpeg) separately, and the long page's Python peak against the sample's.
 
-The rewritten acoustic model is made once, before anything is timed, in a private model
-cache folder: every build on a machine after its first finds it there.
+What a build derives once per machine (the rewritten acoustic model, the voice's models
+as ONNX Runtime optimized them for this CPU, the word and phrase tables) is made once,
+before anything is timed, in a private model cache folder: every build on a machine after
+its first finds it there.
 """
 
 from __future__ import annotations
