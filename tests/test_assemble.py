@@ -265,16 +265,21 @@ def test_a_one_sentence_edit_reencodes_one_piece_of_a_long_article(tmp_path: Pat
     assert [t for _, _, t in ffmetadata_chapters(path)] == [c.title for c in chapters]
 
 
-def test_clips_metered_as_they_arrive_in_any_order(tmp_path: Path) -> None:
-    """Clips handed over out of order (as parallel synthesis finishes them) are metered in
-    order: the gains and the encoded pieces are those of clips handed over in order, and
-    a second encoder finds every gain remembered."""
+def planned_clips(tmp_path: Path) -> tuple[list[pieces.PiecePlan], list]:
+    """EDITION's piece plans and its clips, synthesized one at a time."""
     profile = load_profile("offline")
     engine = get_engine("offline")
     segments = segment_script(edition_script(EDITION), lambda t: t, engine.info.max_chars)
     jobs = plan_jobs(segments, lambda s: profile.voice_for(s.role), lambda v: engine, "none")
     plans = pieces.plan_pieces(segments, [j.key for j in jobs], profile.pauses, PCM_RATE)
-    clips = synthesize_all(jobs, ClipCache(tmp_path / "clips"), workers=1)
+    return plans, synthesize_all(jobs, ClipCache(tmp_path / "clips"), workers=1)
+
+
+def test_clips_metered_as_they_arrive_in_any_order(tmp_path: Path) -> None:
+    """Clips handed over out of order (as parallel synthesis finishes them) are metered in
+    order: the gains and the encoded pieces are those of clips handed over in order, and
+    a second encoder finds every gain remembered."""
+    plans, clips = planned_clips(tmp_path)
 
     def encode(order: list[int], folder: str) -> list[pieces.Piece]:
         encoder = pieces.PieceEncoder(plans, pieces.PieceCache(tmp_path / folder))
@@ -320,12 +325,7 @@ def test_pieces_wait_at_idle_priority_and_finish_at_normal(
 ) -> None:
     """While the voice speaks, pieces are encoded at idle priority; once it is done,
     the pieces not started yet are encoded at normal priority, with the same bytes."""
-    profile = load_profile("offline")
-    engine = get_engine("offline")
-    segments = segment_script(edition_script(EDITION), lambda t: t, engine.info.max_chars)
-    jobs = plan_jobs(segments, lambda s: profile.voice_for(s.role), lambda v: engine, "none")
-    plans = pieces.plan_pieces(segments, [j.key for j in jobs], profile.pauses, PCM_RATE)
-    clips = synthesize_all(jobs, ClipCache(tmp_path / "clips"), workers=1)
+    plans, clips = planned_clips(tmp_path)
     reference = pieces.PieceEncoder(plans, pieces.PieceCache(tmp_path / "reference"))
     for index, clip in enumerate(clips):
         reference.clip_ready(index, clip)
