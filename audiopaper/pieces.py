@@ -42,6 +42,9 @@ MAX_TRUE_PEAK = -1.0
 # Gains are rounded to this, so an edit that barely moves an article's loudness leaves
 # its gain, and so its other pieces, as they were (±0.25 dB of the target at most).
 GAIN_STEP_DB = 0.5
+# Where an edited article's earlier gain is looked for (speech from either voice needs a
+# few dB up; a page of whispers or shouting is only not guessed).
+_GUESSED_GAINS_DB = (-12.0, 30.0)
 END_PAUSE_S = 0.5  # a breath after the edition's last sentence
 PIECE_CHARS = 120  # about half a minute of speech: what an edit re-encodes
 # Each join adds the next piece's encoder delay and the last one's padding as silence
@@ -254,9 +257,29 @@ class GroupMeter:
         return gain
 
 
+def piece_key(plan: PiecePlan, gain_db: float) -> str:
+    return hashlib.sha256(f"{plan.key}\n{gain_db:.2f}".encode()).hexdigest()
+
+
+def earlier_gain(plans: list[PiecePlan], cache: PieceCache) -> Gain | None:
+    """The gain an earlier build gave this article run, found through a piece of it that
+    is unchanged (cached under its gain); None for a run no build has made."""
+    steps = range(
+        round(_GUESSED_GAINS_DB[0] / GAIN_STEP_DB), round(_GUESSED_GAINS_DB[1] / GAIN_STEP_DB) + 1
+    )
+    for plan in plans[:2]:
+        for step in steps:
+            key = piece_key(plan, round(step * GAIN_STEP_DB, 2))
+            if cache.path_for(key).exists():
+                found = cache.get(key)
+                if found is not None:
+                    return Gain(found.input_lufs, found.gain_db)
+    return None
+
+
 def encode_piece(plan: PiecePlan, clips: list[Clip], gain: Gain, cache: PieceCache) -> Piece:
     """The piece from the cache, or encoded and cached now."""
-    key = hashlib.sha256(f"{plan.key}\n{gain.gain_db:.2f}".encode()).hexdigest()
+    key = piece_key(plan, gain.gain_db)
     found = cache.get(key)
     if found is not None:
         return found
@@ -340,6 +363,8 @@ class PieceEncoder:
         )
         self._encode.submit(ffmpeg_exe)  # found now, not when the first piece waits on it
         self._measuring: list[_Measuring] = []  # in order: the meter's state runs through them
+        self._guess: Gain | None = None  # the metered run's gain in an earlier build
+        self._guessed: dict[str, _Encoding] = {}  # pieces started at that gain, by plan
 
     def clip_ready(self, index: int, clip: Clip) -> None:
         self._clips[index] = clip
@@ -347,13 +372,27 @@ class PieceEncoder:
             plans = self.groups[self._next]
             if self._meter is None:
                 self._meter = GroupMeter(plans, self.cache)
+                # An edited article: its earlier gain (one sentence seldom moves it by a
+                # step) lets the edited piece be encoded while the rest is metered.
+                self._guess = None if self._meter.remembered else earlier_gain(plans, self.cache)
             self._measure_later(self._meter.feed, self._clips[self._next_clip])
             self._next_clip += 1
+            if self._guess is not None:
+                self._encode_on_guess(plans, self._next_clip)
             if self._next_clip == plans[-1].end:  # the run is whole: encode it
                 clips = [self._clips.pop(i) for i in range(plans[0].first, plans[-1].end)]
                 self._measure_later(self._encode_group, self._meter, clips)
                 self._meter = None
                 self._next += 1
+
+    def _encode_on_guess(self, plans: list[PiecePlan], clips_in: int) -> None:
+        """Start the pieces whose clips are all in, at the guessed gain."""
+        assert self._guess is not None
+        for plan in plans:
+            if plan.end == clips_in:
+                clips = [self._clips[i] for i in range(plan.first, plan.end)]
+                job = (plan, clips, self._guess, self.cache)
+                self._guessed[plan.key] = _Encoding(self._encode.submit(encode_piece, *job), job)
 
     def _measure_later(self, work: Callable[..., Any], *args: Any) -> None:
         self._measuring.append(_Measuring(self._measure.submit(work, *args), work, args))
@@ -364,6 +403,12 @@ class PieceEncoder:
         start = plans[0].first
         encodings = []
         for plan in plans:
+            guessed = self._guessed.pop(plan.key, None)
+            if guessed is not None:
+                if guessed.job[2].gain_db == gain.gain_db:
+                    encodings.append(guessed)  # the guess was right: already under way
+                    continue
+                guessed.future.cancel()  # wrong: dropped if not started yet
             job = (plan, clips[plan.first - start : plan.end - start], gain, self.cache)
             encodings.append(_Encoding(self._encode.submit(encode_piece, *job), job))
         return encodings

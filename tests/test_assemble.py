@@ -374,3 +374,66 @@ def test_pieces_wait_at_idle_priority_and_finish_at_normal(
     assert [p.path.read_bytes() for p in finished] == expected
     assert len(metered) == len(clips)
     assert all((policy == os.SCHED_IDLE) == ("idle" in name) for name, policy in metered)
+
+
+def frames(piece: pieces.Piece) -> tuple[float, bytes]:
+    """A piece's gain and MP3 frames (its cache entry also notes the loudness measured)."""
+    data = piece.path.read_bytes()
+    return piece.gain_db, data[piece.audio_offset : piece.audio_offset + piece.audio_bytes]
+
+
+def test_an_edited_piece_is_encoded_at_its_articles_earlier_gain_while_metering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit encodes its piece at the gain the article had before, beside the metering
+    of the rest; when the metered gain is the same, that encode is the one used (the
+    piece is encoded once, and is what encoding after metering would give); when the
+    gain moved, the piece is encoded again at the new gain."""
+    cache = tmp_path / "cache"
+    _, _, _, before = build_edition(
+        long_article_edition("最后一项工程明年完工。"), cache, tmp_path / "a.mp3"
+    )
+    edited = long_article_edition("最后一项工程明年年底完工。")
+    encoded: list[str] = []
+    encode = pieces.encode_piece
+
+    def counted(
+        plan: pieces.PiecePlan, clips: list, gain: pieces.Gain, cache: pieces.PieceCache
+    ) -> pieces.Piece:
+        if cache.get(pieces.piece_key(plan, gain.gain_db)) is None:
+            encoded.append(pieces.piece_key(plan, gain.gain_db))
+        return encode(plan, clips, gain, cache)
+
+    monkeypatch.setattr(pieces, "encode_piece", counted)
+    guessed = pieces.earlier_gain
+    guesses: list[pieces.Gain | None] = []
+    monkeypatch.setattr(
+        pieces, "earlier_gain", lambda plans, c: guesses.append(guessed(plans, c)) or guesses[-1]
+    )
+    _, _, _, after = build_edition(edited, cache, tmp_path / "b.mp3")
+    (guess,) = [g for g in guesses if g is not None]  # the edited article's, from before
+    assert guess.gain_db in {p.gain_db for p in before}
+    (changed,) = [p for p in after if not p.reused]
+    if changed.gain_db == guess.gain_db:  # one sentence seldom moves an article by a step
+        assert encoded == [changed.key]  # encoded once, on the guess
+    # the same frames as encoding after metering gives
+    fresh = tmp_path / "fresh"
+    monkeypatch.setattr(pieces, "earlier_gain", lambda plans, c: None)
+    _, _, _, again = build_edition(edited, fresh, tmp_path / "c.mp3")
+    assert [frames(p) for p in again] == [frames(p) for p in after]
+
+    # A wrong guess: the piece is encoded again at the metered gain.
+    monkeypatch.setattr(
+        pieces,
+        "earlier_gain",
+        lambda plans, c: pieces.Gain(-40.0, 9.5) if guessed(plans, c) else None,
+    )
+    encoded.clear()
+    wrong = tmp_path / "wrong"
+    import shutil
+
+    shutil.copytree(cache, wrong)
+    for gain_file in wrong.rglob("*.gain"):
+        gain_file.unlink()  # metered again
+    _, _, _, third = build_edition(edited, wrong, tmp_path / "d.mp3")
+    assert [frames(p) for p in third] == [frames(p) for p in after]
