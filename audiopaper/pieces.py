@@ -269,11 +269,9 @@ def earlier_gain(plans: list[PiecePlan], cache: PieceCache) -> Gain | None:
     )
     for plan in plans[:2]:
         for step in steps:
-            key = piece_key(plan, round(step * GAIN_STEP_DB, 2))
-            if cache.path_for(key).exists():
-                found = cache.get(key)
-                if found is not None:
-                    return Gain(found.input_lufs, found.gain_db)
+            found = cache.get(piece_key(plan, round(step * GAIN_STEP_DB, 2)))
+            if found is not None:
+                return Gain(found.input_lufs, found.gain_db)
     return None
 
 
@@ -378,20 +376,19 @@ class PieceEncoder:
             self._measure_later(self._meter.feed, self._clips[self._next_clip])
             self._next_clip += 1
             if self._guess is not None:
-                self._encode_on_guess(plans, self._next_clip)
+                self._encode_on_guess(plans, self._next_clip, self._guess)
             if self._next_clip == plans[-1].end:  # the run is whole: encode it
                 clips = [self._clips.pop(i) for i in range(plans[0].first, plans[-1].end)]
                 self._measure_later(self._encode_group, self._meter, clips)
                 self._meter = None
                 self._next += 1
 
-    def _encode_on_guess(self, plans: list[PiecePlan], clips_in: int) -> None:
+    def _encode_on_guess(self, plans: list[PiecePlan], clips_in: int, guess: Gain) -> None:
         """Start the pieces whose clips are all in, at the guessed gain."""
-        assert self._guess is not None
         for plan in plans:
             if plan.end == clips_in:
                 clips = [self._clips[i] for i in range(plan.first, plan.end)]
-                job = (plan, clips, self._guess, self.cache)
+                job = (plan, clips, guess, self.cache)
                 self._guessed[plan.key] = _Encoding(self._encode.submit(encode_piece, *job), job)
 
     def _measure_later(self, work: Callable[..., Any], *args: Any) -> None:
