@@ -131,11 +131,11 @@ def refresh_site(
 def _channel_cover(out_dir: Path, config: FeedConfig) -> Path:
     """The producer's image when one is set (and still there), else one drawn from the
     title."""
-    from audiopaper.publish.cover import channel_cover  # Pillow: only when drawing
+    from audiopaper.publish.cover import kept_channel_cover  # Pillow: only when drawing
 
     if config.cover and is_own_cover(config.cover) and (out_dir / config.cover).is_file():
         return out_dir / config.cover
-    png = channel_cover(config.title)
+    png = kept_channel_cover(config.title)
     return _write_picture(out_dir, hashed_name("cover", png, "png"), png)
 
 

@@ -45,6 +45,25 @@ def test_channel_cover(tmp_path: Path) -> None:
     assert Image.open(path).size == (1400, 1400)
 
 
+def test_the_channel_cover_is_drawn_once_per_title(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUDIOPAPER_MODEL_CACHE", str(tmp_path))
+    drawn = cover.kept_channel_cover("有声报纸")
+    assert drawn == cover.channel_cover("有声报纸")
+    (kept,) = tmp_path.glob("show-cover-*.png")
+
+    def no_drawing(*_: object) -> bytes:
+        raise AssertionError("drawn again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(cover, "channel_cover", no_drawing)
+        assert cover.kept_channel_cover("有声报纸") == drawn
+    assert cover.kept_channel_cover("另一个节目") != drawn  # another title: drawn
+    kept.write_bytes(b"\x89PNG damaged")
+    assert cover.kept_channel_cover("有声报纸") == drawn  # a damaged copy is never served
+
+
 def test_font_lookup_never_fails() -> None:
     found = cover.find_cjk_font()
     assert found is None or found.is_file()
