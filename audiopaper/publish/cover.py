@@ -223,9 +223,7 @@ def kept_edition_cover(folder: Path, paper: str, date: dt.date, edition_id: str)
 def kept_channel_cover(title: str) -> bytes:
     """``channel_cover``, drawn once per title and kept in the program cache: every
     build rewrites the feed, and drawing took 0.09 s of a one-sentence rebuild."""
-    return kept_derived(
-        f"show-cover-{_drawing_key(title)}", ".png", lambda: channel_cover(title)
-    )
+    return kept_derived(f"show-cover-{_drawing_key(title)}", ".png", lambda: channel_cover(title))
 
 
 def _drawing_key(*words: str) -> str:
