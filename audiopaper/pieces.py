@@ -15,8 +15,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import queue
 import struct
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,13 +276,16 @@ def earlier_gain(plans: list[PiecePlan], cache: PieceCache) -> Gain | None:
     return None
 
 
-def encode_piece(plan: PiecePlan, clips: list[Clip], gain: Gain, cache: PieceCache) -> Piece:
-    """The piece from the cache, or encoded and cached now."""
+def encode_piece(
+    plan: PiecePlan, clips: Sequence[Clip] | ClipFeed, gain: Gain, cache: PieceCache
+) -> Piece:
+    """The piece from the cache, or encoded and cached now (from ``clips`` as they come,
+    when they are a feed)."""
     key = piece_key(plan, gain.gain_db)
     found = cache.get(key)
     if found is not None:
         return found
-    rate = clips[0].sample_rate
+    rate = clips.sample_rate if isinstance(clips, ClipFeed) else clips[0].sample_rate
     # Linear gain to the target; the limiter (a little under -1 dBTP, since the MP3
     # encoder adds a few tenths of overshoot) only ever touches the rare peaks that
     # the gain would push too high, so normal speech passes through unchanged.
@@ -317,7 +321,7 @@ def _pcm(clip: Clip) -> bytes:
     return read_pcm(CachedClip(clip.pcm_path, clip.sample_rate, clip.samples, (), clip.data_offset))
 
 
-def _pcm_chunks(clips: list[Clip], pauses: tuple[int, ...]) -> Iterator[bytes]:
+def _pcm_chunks(clips: Iterable[Clip], pauses: tuple[int, ...]) -> Iterator[bytes]:
     for clip, pause in zip(clips, pauses, strict=True):
         yield _pcm(clip)
         remaining = pause * 2
@@ -325,6 +329,31 @@ def _pcm_chunks(clips: list[Clip], pauses: tuple[int, ...]) -> Iterator[bytes]:
             size = min(remaining, _CHUNK)
             yield bytes(size)
             remaining -= size
+
+
+class ClipFeed:
+    """A piece's clips handed to its encoder as they arrive, in order: a piece encoded
+    at a guessed gain starts on the clips before an edited one while the voice speaks it."""
+
+    def __init__(self, first: Clip, count: int) -> None:
+        self.sample_rate = first.sample_rate
+        self._count = count
+        self._arrived: queue.SimpleQueue[Clip | None] = queue.SimpleQueue()
+        self._arrived.put(first)
+
+    def put(self, clip: Clip) -> None:
+        self._arrived.put(clip)
+
+    def abandon(self) -> None:
+        """The build stopped: an encoder waiting on the next clip stops too."""
+        self._arrived.put(None)
+
+    def __iter__(self) -> Iterator[Clip]:
+        for _ in range(self._count):
+            clip = self._arrived.get()
+            if clip is None:
+                raise OutputError("the build stopped before this piece's clips were made")
+            yield clip
 
 
 class PieceEncoder:
@@ -363,6 +392,7 @@ class PieceEncoder:
         self._measuring: list[_Measuring] = []  # in order: the meter's state runs through them
         self._guess: Gain | None = None  # the metered run's gain in an earlier build
         self._guessed: dict[str, _Encoding] = {}  # pieces started at that gain, by plan
+        self._feeds: list[ClipFeed] = []  # their clips, as they come
 
     def clip_ready(self, index: int, clip: Clip) -> None:
         self._clips[index] = clip
@@ -373,23 +403,29 @@ class PieceEncoder:
                 # An edited article: its earlier gain (one sentence seldom moves it by a
                 # step) lets the edited piece be encoded while the rest is metered.
                 self._guess = None if self._meter.remembered else earlier_gain(plans, self.cache)
-            self._measure_later(self._meter.feed, self._clips[self._next_clip])
-            self._next_clip += 1
+            clip = self._clips[self._next_clip]
+            self._measure_later(self._meter.feed, clip)
             if self._guess is not None:
-                self._encode_on_guess(plans, self._next_clip, self._guess)
+                self._encode_on_guess(plans, self._next_clip, clip, self._guess)
+            self._next_clip += 1
             if self._next_clip == plans[-1].end:  # the run is whole: encode it
                 clips = [self._clips.pop(i) for i in range(plans[0].first, plans[-1].end)]
                 self._measure_later(self._encode_group, self._meter, clips)
                 self._meter = None
                 self._next += 1
 
-    def _encode_on_guess(self, plans: list[PiecePlan], clips_in: int, guess: Gain) -> None:
-        """Start the pieces whose clips are all in, at the guessed gain."""
-        for plan in plans:
-            if plan.end == clips_in:
-                clips = [self._clips[i] for i in range(plan.first, plan.end)]
-                job = (plan, clips, guess, self.cache)
-                self._guessed[plan.key] = _Encoding(self._encode.submit(encode_piece, *job), job)
+    def _encode_on_guess(self, plans: list[PiecePlan], index: int, clip: Clip, guess: Gain) -> None:
+        """A piece is started at the guessed gain on its first clip, and fed the others
+        as they come (so an edited piece is encoded up to its new clip while the voice
+        speaks it; an unchanged one is found in the cache at once)."""
+        plan = next(plan for plan in plans if plan.first <= index < plan.end)
+        if index == plan.first:
+            feed = ClipFeed(clip, plan.end - plan.first)
+            self._feeds.append(feed)
+            job = (plan, feed, guess, self.cache)
+            self._guessed[plan.key] = _Encoding(self._encode.submit(encode_piece, *job), job)
+        else:
+            self._feeds[-1].put(clip)
 
     def _measure_later(self, work: Callable[..., Any], *args: Any) -> None:
         self._measuring.append(_Measuring(self._measure.submit(work, *args), work, args))
@@ -401,12 +437,14 @@ class PieceEncoder:
         encodings = []
         for plan in plans:
             guessed = self._guessed.pop(plan.key, None)
+            job = (plan, clips[plan.first - start : plan.end - start], gain, self.cache)
             if guessed is not None:
                 if guessed.job[2].gain_db == gain.gain_db:
-                    encodings.append(guessed)  # the guess was right: already under way
+                    # The guess was right: already under way (the clips as a list, should
+                    # it have to be started again at normal priority).
+                    encodings.append(_Encoding(guessed.future, job))
                     continue
                 guessed.future.cancel()  # wrong: dropped if not started yet
-            job = (plan, clips[plan.first - start : plan.end - start], gain, self.cache)
             encodings.append(_Encoding(self._encode.submit(encode_piece, *job), job))
         return encodings
 
@@ -414,6 +452,7 @@ class PieceEncoder:
         """Every piece, in order (waits for the last ones). The voice is done: pieces not
         started yet are encoded at normal priority, the build's last step now."""
         if self._next < len(self.groups):
+            self.cancel()
             raise OutputError("an edition piece is missing clips; this is a bug, please report it")
         now = ThreadPoolExecutor(max_workers=self._cores, thread_name_prefix="encode")
         try:
@@ -434,7 +473,10 @@ class PieceEncoder:
             now.shutdown(wait=True)
 
     def cancel(self) -> None:
-        """Drop pieces not yet started; those being encoded finish (and are cached)."""
+        """Drop pieces not yet started; those being encoded finish (and are cached), but
+        for those still waiting on clips, which stop."""
+        for feed in self._feeds:
+            feed.abandon()
         self._measure.shutdown(wait=True, cancel_futures=True)
         self._encode.shutdown(wait=True, cancel_futures=True)
 
@@ -449,7 +491,7 @@ class _Measuring:
 @dataclass(frozen=True)
 class _Encoding:
     future: Future[Piece]
-    job: tuple[PiecePlan, list[Clip], Gain, PieceCache]  # encode_piece's arguments
+    job: tuple[PiecePlan, Sequence[Clip] | ClipFeed, Gain, PieceCache]  # encode_piece's
 
 
 def lowest_priority() -> None:

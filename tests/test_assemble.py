@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -20,7 +21,8 @@ from audiopaper import assemble, pieces
 from audiopaper.cache import ClipCache
 from audiopaper.engines import get_engine
 from audiopaper.ffmpeg import ffmpeg_exe, measure_file_loudness
-from audiopaper.models import Article, Edition, Paragraph
+from audiopaper.fsutil import TEMP_PREFIX
+from audiopaper.models import Article, Clip, Edition, Paragraph
 from audiopaper.profiles import load_profile
 from audiopaper.script import OPENING_CHAPTER_TITLE, edition_script
 from audiopaper.segment import segment_script
@@ -265,11 +267,13 @@ def test_a_one_sentence_edit_reencodes_one_piece_of_a_long_article(tmp_path: Pat
     assert [t for _, _, t in ffmetadata_chapters(path)] == [c.title for c in chapters]
 
 
-def planned_clips(tmp_path: Path) -> tuple[list[pieces.PiecePlan], list]:
-    """EDITION's piece plans and its clips, synthesized one at a time."""
+def planned_clips(
+    tmp_path: Path, edition: Edition = EDITION
+) -> tuple[list[pieces.PiecePlan], list]:
+    """The edition's piece plans and its clips, synthesized one at a time."""
     profile = load_profile("offline")
     engine = get_engine("offline")
-    segments = segment_script(edition_script(EDITION), lambda t: t, engine.info.max_chars)
+    segments = segment_script(edition_script(edition), lambda t: t, engine.info.max_chars)
     jobs = plan_jobs(segments, lambda s: profile.voice_for(s.role), lambda v: engine, "none")
     plans = pieces.plan_pieces(segments, [j.key for j in jobs], profile.pauses, PCM_RATE)
     return plans, synthesize_all(jobs, ClipCache(tmp_path / "clips"), workers=1)
@@ -430,10 +434,77 @@ def test_an_edited_piece_is_encoded_at_its_articles_earlier_gain_while_metering(
     )
     encoded.clear()
     wrong = tmp_path / "wrong"
-    import shutil
-
     shutil.copytree(cache, wrong)
     for gain_file in wrong.rglob("*.gain"):
         gain_file.unlink()  # metered again
     _, _, _, third = build_edition(edited, wrong, tmp_path / "d.mp3")
     assert [frames(p) for p in third] == [frames(p) for p in after]
+
+
+def test_a_piece_on_a_guessed_gain_is_encoded_while_its_new_clip_is_spoken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edited article's piece starts encoding, at the article's earlier gain, on the
+    clips before the edited one while that one is still being made; the result is the
+    piece encoding after metering gives. A build that stops meanwhile stops the encoder."""
+    plans, clips = planned_clips(tmp_path, long_article_edition("最后一项工程明年完工。"))
+    group = max({p.group for p in plans}, key=lambda g: sum(p.group == g for p in plans))
+    run = [p for p in plans if p.group == group]
+    assert len(run) >= 2 and run[1].end - run[1].first >= 2
+    edited = run[1].end - 1  # the last clip of the run's second piece: "being spoken"
+    edited_piece = plans.index(run[1])
+    # Cached clips first, the new one last, as a rebuild hands them over.
+    order = [i for i in range(len(clips)) if i != edited] + [edited]
+
+    reference_cache = pieces.PieceCache(tmp_path / "reference")
+    reference = pieces.PieceEncoder(plans, reference_cache)
+    for index in range(len(clips)):
+        reference.clip_ready(index, clips[index])
+    expected = reference.finish()
+
+    def next_build() -> pieces.PieceCache:
+        """The cache as an edit finds it: the article is metered again (no gains kept)
+        and its edited piece is new; its other pieces are there at the earlier gain."""
+        cache = pieces.PieceCache(tmp_path / "edit")
+        shutil.rmtree(cache.folder, ignore_errors=True)
+        shutil.copytree(reference_cache.folder, cache.folder)
+        for gain_file in cache.folder.rglob("*.gain"):
+            gain_file.unlink()
+        cache.path_for(expected[edited_piece].key).unlink()
+        return cache
+
+    before_edited = threading.Event()
+    pcm = pieces._pcm
+
+    def reading(clip: Clip) -> bytes:
+        encoding = threading.current_thread().name.startswith("encode-idle")  # not metering
+        if encoding and clip is clips[edited - 1]:
+            before_edited.set()  # the encoder has the clip before the edited one
+        return pcm(clip)
+
+    monkeypatch.setattr(pieces, "_pcm", reading)
+    cache = next_build()
+    encoder = pieces.PieceEncoder(plans, cache)
+    for index in order[:-1]:
+        encoder.clip_ready(index, clips[index])
+    assert before_edited.wait(timeout=30), "the piece did not start before its new clip"
+    encoder.clip_ready(edited, clips[edited])
+    after = encoder.finish()
+    assert [frames(p) for p in after] == [frames(p) for p in expected]
+    assert not after[edited_piece].reused
+
+    # Stopped while the piece waits on its new clip: the encoder lets go, nothing hangs,
+    # nothing half-written is left.
+    cache = next_build()
+    before_edited.clear()
+    encoder = pieces.PieceEncoder(plans, cache)
+    for index in order[:-1]:
+        encoder.clip_ready(index, clips[index])
+    assert before_edited.wait(timeout=30)
+    stopping = threading.Thread(target=encoder.cancel)
+    stopping.start()
+    stopping.join(timeout=30)
+    assert not stopping.is_alive()
+    left = [p.name for p in cache.folder.rglob("*") if p.is_file()]
+    assert not [name for name in left if name.startswith(TEMP_PREFIX)]
+    assert cache.get(expected[edited_piece].key) is None
