@@ -2,18 +2,23 @@
 
     uv run python bench/build_bench.py                   # the sample page + a 10-minute page
     uv run python bench/build_bench.py --minutes 120     # the sample page + a 2-hour page
-    uv run python bench/build_bench.py --rounds 3        # best of three cold builds and inferences
+    uv run python bench/build_bench.py --rounds 5        # five rounds instead of three
     uv run python bench/build_bench.py --quick           # smoke run (used by the tests)
 
 Everything is measured side by side in one run and reported as ratios:
 
 - build ÷ inference: a cold whole-process build (``python -m audiopaper build``, empty
   output folder and clip cache) against the pure model inference for exactly the same
-  segments, in the same order, with the same worker threads and model threads per worker
-  (the two alternate over ``--rounds`` rounds and each keeps its best);
+  segments, in the same order, with the same worker threads and model threads per worker;
 - real-time factor: build seconds per second of audio;
-- no-op rebuild and one-paragraph-edit rebuild as a share of the cold build, with the
+- no-op rebuild and one-sentence-edit rebuild as a share of the cold build, with the
   number of segments the edit re-synthesized (from the build's own summary line);
+
+Every ratio is taken within a round, between runs seconds apart: a round is a cold
+build and the pure inference (in alternating order), then a no-op rebuild and an edit of
+that build. A shared machine's speed drifts by 10-20 % over minutes, on both runs of a
+round alike; the figure reported is the median of the rounds' ratios (``--rounds``,
+three by default), with their range beside it. Times shown are the rounds' medians.
 - peak RSS of the build's Python process during the cold build (from wait4), the largest
   child process (ffmpeg) separately, and the long page's Python peak against the sample's.
 
@@ -29,13 +34,15 @@ import argparse
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -74,15 +81,51 @@ class Run:
 
 
 @dataclass(frozen=True)
-class Measurement:
-    label: str
-    segments: int
-    audio_s: float
+class Round:
+    """One round: a cold build and the model alone side by side, then two rebuilds."""
+
     infer_s: float
     infer_cpu_s: float
     cold: Run
     noop: Run
     edit: Run
+
+
+@dataclass(frozen=True)
+class Measurement:
+    label: str
+    segments: int
+    audio_s: float
+    rounds: list[Round]
+
+    def median(self, value: Callable[[Round], float]) -> float:
+        return statistics.median(value(r) for r in self.rounds)
+
+    def spread(self, value: Callable[[Round], float], digits: int = 3) -> str:
+        """The median of a per-round figure, with its range when there are rounds to range."""
+        values = [value(r) for r in self.rounds]
+        median = f"{statistics.median(values):.{digits}f}"
+        if len(values) < 2:
+            return median
+        return f"{median} ({min(values):.{digits}f}-{max(values):.{digits}f})"
+
+    def peak_mb(self) -> float:
+        return max(r.cold.peak_mb for r in self.rounds)
+
+    def child_peak_mb(self) -> float:
+        return max(r.cold.child_peak_mb for r in self.rounds)
+
+
+def build_over_infer(r: Round) -> float:
+    return r.cold.seconds / r.infer_s
+
+
+def edit_share(r: Round) -> float:
+    return r.edit.seconds / r.cold.seconds
+
+
+def noop_share(r: Round) -> float:
+    return r.noop.seconds / r.cold.seconds
 
 
 def _status_kb(pid: int, field: str) -> int | None:
@@ -269,27 +312,26 @@ def measure(
     env: dict[str, str],
     rounds: int,
 ) -> Measurement:
-    """Cold build and pure inference alternate for ``rounds`` rounds, each keeping its
-    best, so a machine that slows down or speeds up meanwhile weighs on both alike; the
-    rebuilds then run once on the last round's folder. Peak memory is the highest seen."""
+    """``rounds`` rounds, each a cold build into an empty folder and the pure inference
+    (the order alternating from round to round), then a no-op rebuild and a one-sentence
+    edit of that same folder."""
     slug = re.sub(r"\W+", "-", label)
-    colds: list[Run] = []
-    infers: list[tuple[float, float, float, int]] = []
-    for round_ in range(rounds):
-        out = workdir / f"out-{slug}-{round_}"  # empty: no clip cache
-        colds.append(run_build(page, out, env))
-        infers.append(pure_inference(page, *layout))
-    cold = replace(
-        min(colds, key=lambda run: run.seconds),
-        peak_mb=max(run.peak_mb for run in colds),
-        child_peak_mb=max(run.child_peak_mb for run in colds),
-    )
-    infer_s, infer_cpu_s, audio_s, segments = min(infers)
-    noop = run_build(page, out, env)
     edited = workdir / f"edited-{slug}" / page.name  # same file name: same edition
     edit_one_paragraph(page, edited)
-    edit = run_build(edited, out, env)
-    return Measurement(label, segments, audio_s, infer_s, infer_cpu_s, cold, noop, edit)
+    measured: list[Round] = []
+    audio_s, segments = 0.0, 0
+    for round_ in range(rounds):
+        out = workdir / f"out-{slug}-{round_}"  # empty: no clip cache
+        if round_ % 2 == 0:
+            cold = run_build(page, out, env)
+            infer_s, infer_cpu_s, audio_s, segments = pure_inference(page, *layout)
+        else:
+            infer_s, infer_cpu_s, audio_s, segments = pure_inference(page, *layout)
+            cold = run_build(page, out, env)
+        noop = run_build(page, out, env)
+        edit = run_build(edited, out, env)
+        measured.append(Round(infer_s, infer_cpu_s, cold, noop, edit))
+    return Measurement(label, segments, audio_s, measured)
 
 
 def _mark(value: float, limit: float) -> str:
@@ -303,53 +345,59 @@ def report(measurements: list[Measurement], layout: tuple[int, int]) -> str:
     cpu = [("page", "infer CPU s", "build CPU s", "build/infer", "no-op/cold", "edit/cold")]
     rebuild = [("page", "cold s", "no-op s", "no-op/cold", "edit s", "edit/cold", "re-synth")]
     memory = [("page", "python peak MB", "max child MB", "peak/sample")]
-    base_peak = measurements[0].cold.peak_mb
+    base_peak = measurements[0].peak_mb()
     for m in measurements:
+        cold_s = m.median(lambda r: r.cold.seconds)
+        infer_s = m.median(lambda r: r.infer_s)
         speed.append(
             (
                 m.label,
                 str(m.segments),
                 f"{m.audio_s:.0f}",
-                f"{m.infer_s:.1f}",
-                f"{m.cold.seconds:.1f}",
-                f"{m.cold.seconds / m.infer_s:.3f}",
-                f"{m.cold.seconds / m.audio_s:.4f}",
-                f"{m.infer_s / m.audio_s:.4f}",
+                f"{infer_s:.1f}",
+                f"{cold_s:.1f}",
+                m.spread(build_over_infer),
+                f"{cold_s / m.audio_s:.4f}",
+                f"{infer_s / m.audio_s:.4f}",
             )
         )
+        edits = {f"{r.edit.synthesized}/{r.edit.reused + r.edit.synthesized}" for r in m.rounds}
         rebuild.append(
             (
                 m.label,
-                f"{m.cold.seconds:.1f}",
-                f"{m.noop.seconds:.2f}",
-                f"{m.noop.seconds / m.cold.seconds:.3f}",
-                f"{m.edit.seconds:.2f}",
-                f"{m.edit.seconds / m.cold.seconds:.3f}",
-                f"{m.edit.synthesized}/{m.edit.reused + m.edit.synthesized}",
+                f"{cold_s:.1f}",
+                m.spread(lambda r: r.noop.seconds, 2),
+                m.spread(noop_share),
+                m.spread(lambda r: r.edit.seconds, 2),
+                m.spread(edit_share),
+                " ".join(sorted(edits)),
             )
         )
         cpu.append(
             (
                 m.label,
-                f"{m.infer_cpu_s:.1f}",
-                f"{m.cold.cpu_s:.1f}",
-                f"{m.cold.cpu_s / m.infer_cpu_s:.3f}",
-                f"{m.noop.cpu_s / m.cold.cpu_s:.3f}",
-                f"{m.edit.cpu_s / m.cold.cpu_s:.3f}",
+                f"{m.median(lambda r: r.infer_cpu_s):.1f}",
+                f"{m.median(lambda r: r.cold.cpu_s):.1f}",
+                m.spread(lambda r: r.cold.cpu_s / r.infer_cpu_s),
+                m.spread(lambda r: r.noop.cpu_s / r.cold.cpu_s),
+                m.spread(lambda r: r.edit.cpu_s / r.cold.cpu_s),
             )
         )
         memory.append(
             (
                 m.label,
-                f"{m.cold.peak_mb:.0f}",
-                f"{m.cold.child_peak_mb:.0f}",
-                f"{m.cold.peak_mb / base_peak:.2f}",
+                f"{m.peak_mb():.0f}",
+                f"{m.child_peak_mb():.0f}",
+                f"{m.peak_mb() / base_peak:.2f}",
             )
         )
+    rounds = len(measurements[0].rounds)
     parts = [
         f"workers: {layout[0]} × {layout[1]} model threads, as the build (cpu_count "
         f"{os.cpu_count()}); "
         f"load average at the end: {os.getloadavg()[0]:.2f} (other work skews the ratios)",
+        f"{rounds} round(s); ratios are the median of the rounds' own ratios (range in "
+        "brackets), times the rounds' medians; peak memory the highest seen",
         "",
         "speed (cold build vs the model alone)",
         table(speed),
@@ -375,19 +423,15 @@ def _targets(measurements: list[Measurement]) -> list[tuple[str, ...]]:
         first = m is measurements[0]
         limit = MAX_BUILD_OVER_INFER_SAMPLE if first else MAX_BUILD_OVER_INFER_LONG
         checks = [
-            ("build/infer", m.cold.seconds / m.infer_s, limit),
-            ("edit/cold", m.edit.seconds / m.cold.seconds, MAX_EDIT_SHARE),
+            ("build/infer", m.median(build_over_infer), limit),
+            ("edit/cold", m.median(edit_share), MAX_EDIT_SHARE),
         ]
         if first:
-            checks.append(("no-op/cold", m.noop.seconds / m.cold.seconds, MAX_NOOP_SHARE))
+            checks.append(("no-op/cold", m.median(noop_share), MAX_NOOP_SHARE))
         else:
             checks += [
-                ("python peak MB", m.cold.peak_mb, MAX_LONG_PEAK_MB),
-                (
-                    "peak/sample",
-                    m.cold.peak_mb / measurements[0].cold.peak_mb,
-                    MAX_LONG_OVER_SAMPLE_PEAK,
-                ),
+                ("python peak MB", m.peak_mb(), MAX_LONG_PEAK_MB),
+                ("peak/sample", m.peak_mb() / measurements[0].peak_mb(), MAX_LONG_OVER_SAMPLE_PEAK),
             ]
         for name, value, limit in checks:
             rows.append((m.label, name, f"{value:.3f}", f"≤ {limit:g}", _mark(value, limit)))
@@ -411,7 +455,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0, help="length of the long page")
     parser.add_argument("--quick", action="store_true", help="tiny pages, for a smoke test")
     parser.add_argument(
-        "--rounds", type=int, default=2, help="cold builds and inferences, best kept"
+        "--rounds", type=int, default=3, help="rounds of side-by-side runs (median kept)"
     )
     args = parser.parse_args()
     layout = build_layout()
