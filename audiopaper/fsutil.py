@@ -172,6 +172,20 @@ def read_bounded(path: Path, limit: int) -> bytes:
     return data
 
 
+def make_durable(path: Path) -> None:
+    """Force a file written with ``durable=False`` to disk, with the rename that put it
+    in its folder."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise _output_error(path, exc) from exc
+    _fsync_dir(path.parent)
+
+
 def _fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)

@@ -12,7 +12,6 @@ step). The pieces are then joined at frame boundaries behind one Info frame for 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import queue
@@ -29,6 +28,7 @@ from audiopaper.ffmpeg import ffmpeg_exe, pcm_input_args, run_with_input
 from audiopaper.fsutil import atomic_write_bytes, temp_prefix
 from audiopaper.models import Clip, Pause, Segment
 from audiopaper.mp3frames import SAMPLES_PER_FRAME, LameTag, info_frame, read_lame_tag, split_frames
+from audiopaper.priority import lowest_priority
 
 if TYPE_CHECKING:
     from audiopaper.loudness import LoudnessMeter
@@ -492,15 +492,6 @@ class _Measuring:
 class _Encoding:
     future: Future[Piece]
     job: tuple[PiecePlan, Sequence[Clip] | ClipFeed, Gain, PieceCache]  # encode_piece's
-
-
-def lowest_priority() -> None:
-    """Run the calling thread, and the processes it starts, only on otherwise idle CPU
-    (Linux's SCHED_IDLE; elsewhere nothing changes)."""
-    import os
-
-    with contextlib.suppress(AttributeError, OSError):
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
 
 
 def joined_duration(pieces: list[Piece]) -> float:

@@ -379,15 +379,16 @@ def _build_fresh(
     )
     encoder = PieceEncoder(plans, PieceCache(cache.folder / PIECES_FOLDER))
     try:
-        clips = _synthesizer(options, the_plan)(
-            jobs,
-            cache,
-            workers_for(options, the_plan.engines, reporter),
-            progress=lambda _clip: reporter.advance(),
-            report=report,
-            cached=cached,
-            ready=encoder.clip_ready,  # each article is encoded as soon as it is whole
-        )
+        with cache.syncing_aside():
+            clips = _synthesizer(options, the_plan)(
+                jobs,
+                cache,
+                workers_for(options, the_plan.engines, reporter),
+                progress=lambda _clip: reporter.advance(),
+                report=report,
+                cached=cached,
+                ready=encoder.clip_ready,  # each article is encoded as soon as it is whole
+            )
     except BaseException:
         encoder.cancel()
         raise

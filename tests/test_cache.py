@@ -1,6 +1,12 @@
+import errno
+import os
+import threading
 from pathlib import Path
 
+import pytest
+
 from audiopaper.cache import ClipCache, cache_key, read_pcm
+from audiopaper.errors import OutputError
 from audiopaper.models import Boundary
 
 
@@ -77,3 +83,47 @@ def test_no_temp_files_left(tmp_path: Path) -> None:
     cache = ClipCache(tmp_path)
     cache.put(cache_key({"t": 1}), b"\0\0", 24000, ())
     assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".tmp-")]
+
+
+def test_entries_synced_aside_are_on_disk_when_the_writer_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Inside ``syncing_aside`` the writer never waits on fsync: a side thread forces
+    each entry (and its folder) to disk, and all of them are when the block ends."""
+    synced: list[tuple[str, str]] = []
+    fsync = os.fsync
+
+    def recorded(fd: int) -> None:
+        synced.append((threading.current_thread().name, os.readlink(f"/proc/self/fd/{fd}")))
+        fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", recorded)
+    cache = ClipCache(tmp_path)
+    keys = [cache_key({"text": str(n)}) for n in range(5)]
+    with cache.syncing_aside():
+        for key in keys:
+            cache.put(key, b"\x01\x00" * 100, 24_000, ())
+    writer = threading.current_thread().name
+    assert synced and all(name.startswith("clip-sync-idle") for name, _ in synced)
+    assert all(name != writer for name, _ in synced)
+    assert {str(cache.path_for(key)) for key in keys} <= {path for _, path in synced}
+    assert all(cache.get(key) is not None for key in keys)
+    synced.clear()
+    cache.put(keys[0], b"\x02\x00" * 100, 24_000, ())  # outside: the writer syncs
+    assert synced and all(name == writer for name, _ in synced)
+
+
+def test_a_disk_that_cannot_sync_says_so_when_the_block_ends(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    cache = ClipCache(tmp_path)
+    with pytest.raises(OutputError, match="Input/output error"), cache.syncing_aside():
+        monkeypatch.setattr(os, "fsync", failing)
+        cache.put(cache_key({"text": "x"}), b"\x01\x00" * 100, 24_000, ())
+    monkeypatch.undo()
+    with pytest.raises(KeyboardInterrupt), cache.syncing_aside():  # a stop goes through
+        cache.put(cache_key({"text": "y"}), b"\x01\x00" * 100, 24_000, ())
+        raise KeyboardInterrupt
