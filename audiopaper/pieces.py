@@ -245,6 +245,17 @@ class GroupMeter:
             self._failed = exc
             raise
 
+    def gain_so_far(self) -> Gain | None:
+        """The gain of the clips metered so far (asked while they are being metered): a
+        guess at the run's gain before its last clips exist."""
+        if self.remembered is not None:
+            return self.remembered
+        meter = self._meter
+        if meter is None or self._failed is not None:
+            return None
+        input_lufs = meter.integrated_lufs()
+        return None if input_lufs == float("-inf") else Gain(input_lufs, piece_gain(input_lufs))
+
     def gain(self) -> Gain:
         if self.remembered is not None:
             return self.remembered
@@ -338,6 +349,7 @@ class ClipFeed:
     def __init__(self, first: Clip, count: int) -> None:
         self.sample_rate = first.sample_rate
         self._count = count
+        self._abandoned = False
         self._arrived: queue.SimpleQueue[Clip | None] = queue.SimpleQueue()
         self._arrived.put(first)
 
@@ -345,14 +357,16 @@ class ClipFeed:
         self._arrived.put(clip)
 
     def abandon(self) -> None:
-        """The build stopped: an encoder waiting on the next clip stops too."""
+        """The build stopped, or the guess was wrong: the encoder stops at the next clip,
+        or as soon as it waits on one."""
+        self._abandoned = True
         self._arrived.put(None)
 
     def __iter__(self) -> Iterator[Clip]:
         for _ in range(self._count):
-            clip = self._arrived.get()
+            clip = None if self._abandoned else self._arrived.get()
             if clip is None:
-                raise OutputError("the build stopped before this piece's clips were made")
+                raise OutputError("this piece's encoding was abandoned")
             yield clip
 
 
@@ -361,7 +375,8 @@ class PieceEncoder:
     moment its last clip is), on one background thread, and encodes its pieces on as many
     threads as there are cores (each runs an ffmpeg); synthesis meanwhile goes on in its
     own workers. A rebuild hands over its cached clips first: an edited article is metered
-    up to the new clip while that clip is synthesized."""
+    up to the new clip while that clip is synthesized. Pieces may start on a guessed gain
+    (``_guess_for``); one that guessed wrong is encoded again once the gain is known."""
 
     def __init__(self, plans: list[PiecePlan], cache: PieceCache) -> None:
         import os
@@ -390,9 +405,12 @@ class PieceEncoder:
         )
         self._encode.submit(ffmpeg_exe)  # found now, not when the first piece waits on it
         self._measuring: list[_Measuring] = []  # in order: the meter's state runs through them
-        self._guess: Gain | None = None  # the metered run's gain in an earlier build
-        self._guessed: dict[str, _Encoding] = {}  # pieces started at that gain, by plan
+        self._previous: GroupMeter | None = None  # the run before the one being metered
+        self._guess: Callable[[], Gain | None] | None = None  # the metered run's likely gain
+        self._guessed: dict[str, _Encoding] = {}  # pieces started at a guess, by plan
         self._feeds: list[ClipFeed] = []  # their clips, as they come
+        self._feed: ClipFeed | None = None  # the piece being fed now
+        self._wrong: list[Future[Piece]] = []  # pieces started at a gain that was not it
 
     def clip_ready(self, index: int, clip: Clip) -> None:
         self._clips[index] = clip
@@ -400,9 +418,7 @@ class PieceEncoder:
             plans = self.groups[self._next]
             if self._meter is None:
                 self._meter = GroupMeter(plans, self.cache)
-                # An edited article: its earlier gain (one sentence seldom moves it by a
-                # step) lets the edited piece be encoded while the rest is metered.
-                self._guess = None if self._meter.remembered else earlier_gain(plans, self.cache)
+                self._guess = self._guess_for(plans, self._meter)
             clip = self._clips[self._next_clip]
             self._measure_later(self._meter.feed, clip)
             if self._guess is not None:
@@ -411,21 +427,55 @@ class PieceEncoder:
             if self._next_clip == plans[-1].end:  # the run is whole: encode it
                 clips = [self._clips.pop(i) for i in range(plans[0].first, plans[-1].end)]
                 self._measure_later(self._encode_group, self._meter, clips)
-                self._meter = None
+                self._previous, self._meter = self._meter, None
                 self._next += 1
 
-    def _encode_on_guess(self, plans: list[PiecePlan], index: int, clip: Clip, guess: Gain) -> None:
+    def _guess_for(
+        self, plans: list[PiecePlan], meter: GroupMeter
+    ) -> Callable[[], Gain | None] | None:
+        """How a run's pieces may start before its gain is known, if they may: an edited
+        article at the gain an earlier build gave it (one sentence seldom moves it by a
+        step); a run near the end, whose encoding would otherwise be what is left once
+        the voice is done (fewer clips follow it than it holds), at the gain of what has
+        been metered so far."""
+        if meter.remembered is not None:
+            return None
+        earlier = earlier_gain(plans, self.cache)
+        if earlier is not None:
+            return lambda: earlier
+        following = self.groups[-1][-1].end - plans[-1].end
+        if following < plans[-1].end - plans[0].first:
+            return self._gain_so_far
+        return None
+
+    def _gain_so_far(self) -> Gain | None:
+        """The gain the run's clips metered so far call for (or, before any is, the run
+        before it)."""
+        for meter in (self._meter, self._previous):
+            gain = meter.gain_so_far() if meter is not None else None
+            if gain is not None:
+                return gain
+        return None
+
+    def _encode_on_guess(
+        self, plans: list[PiecePlan], index: int, clip: Clip, guess: Callable[[], Gain | None]
+    ) -> None:
         """A piece is started at the guessed gain on its first clip, and fed the others
         as they come (so an edited piece is encoded up to its new clip while the voice
         speaks it; an unchanged one is found in the cache at once)."""
         plan = next(plan for plan in plans if plan.first <= index < plan.end)
-        if index == plan.first:
-            feed = ClipFeed(clip, plan.end - plan.first)
-            self._feeds.append(feed)
-            job = (plan, feed, guess, self.cache)
-            self._guessed[plan.key] = _Encoding(self._encode.submit(encode_piece, *job), job)
-        else:
-            self._feeds[-1].put(clip)
+        if index != plan.first:
+            if self._feed is not None:
+                self._feed.put(clip)
+            return
+        gain = guess()
+        if gain is None:
+            self._feed = None  # this piece waits for the metered gain
+            return
+        self._feed = ClipFeed(clip, plan.end - plan.first)
+        self._feeds.append(self._feed)
+        job = (plan, self._feed, gain, self.cache)
+        self._guessed[plan.key] = _Encoding(self._encode.submit(encode_piece, *job), job)
 
     def _measure_later(self, work: Callable[..., Any], *args: Any) -> None:
         self._measuring.append(_Measuring(self._measure.submit(work, *args), work, args))
@@ -444,7 +494,10 @@ class PieceEncoder:
                     # it have to be started again at normal priority).
                     encodings.append(_Encoding(guessed.future, job))
                     continue
-                guessed.future.cancel()  # wrong: dropped if not started yet
+                guessed.future.cancel()  # wrong: dropped if not started yet, else stopped
+                if isinstance(guessed.job[1], ClipFeed):
+                    guessed.job[1].abandon()
+                self._wrong.append(guessed.future)
             encodings.append(_Encoding(self._encode.submit(encode_piece, *job), job))
         return encodings
 
@@ -466,11 +519,23 @@ class PieceEncoder:
                     pieces.append(
                         now.submit(encode_piece, *encoding.job) if waiting else encoding.future
                     )
-            return [piece.result() for piece in pieces]
+            done = [piece.result() for piece in pieces]
+            self._forget_wrong_guesses({piece.key for piece in done})
+            return done
         finally:
             self._measure.shutdown(wait=True)
             self._encode.shutdown(wait=True)
             now.shutdown(wait=True)
+
+    def _forget_wrong_guesses(self, used: set[str]) -> None:
+        """Pieces encoded at a gain their run did not get leave the cache: a later edit
+        looks for its article's earlier gain there, and must not find theirs."""
+        for future in self._wrong:
+            if future.cancelled() or future.exception() is not None:
+                continue
+            piece = future.result()
+            if not piece.reused and piece.key not in used:
+                piece.path.unlink(missing_ok=True)
 
     def cancel(self) -> None:
         """Drop pieces not yet started; those being encoded finish (and are cached), but
