@@ -245,17 +245,6 @@ class GroupMeter:
             self._failed = exc
             raise
 
-    def gain_so_far(self) -> Gain | None:
-        """The gain of the clips metered so far (asked while they are being metered): a
-        guess at the run's gain before its last clips exist."""
-        if self.remembered is not None:
-            return self.remembered
-        meter = self._meter
-        if meter is None or self._failed is not None:
-            return None
-        input_lufs = meter.integrated_lufs()
-        return None if input_lufs == float("-inf") else Gain(input_lufs, piece_gain(input_lufs))
-
     def gain(self) -> Gain:
         if self.remembered is not None:
             return self.remembered
@@ -375,8 +364,7 @@ class PieceEncoder:
     moment its last clip is), on one background thread, and encodes its pieces on as many
     threads as there are cores (each runs an ffmpeg); synthesis meanwhile goes on in its
     own workers. A rebuild hands over its cached clips first: an edited article is metered
-    up to the new clip while that clip is synthesized. Pieces may start on a guessed gain
-    (``_guess_for``); one that guessed wrong is encoded again once the gain is known."""
+    up to the new clip while that clip is synthesized."""
 
     def __init__(self, plans: list[PiecePlan], cache: PieceCache) -> None:
         import os
@@ -405,11 +393,9 @@ class PieceEncoder:
         )
         self._encode.submit(ffmpeg_exe)  # found now, not when the first piece waits on it
         self._measuring: list[_Measuring] = []  # in order: the meter's state runs through them
-        self._previous: GroupMeter | None = None  # the run before the one being metered
-        self._guess: Callable[[], Gain | None] | None = None  # the metered run's likely gain
-        self._guessed: dict[str, _Encoding] = {}  # pieces started at a guess, by plan
+        self._guess: Gain | None = None  # the metered run's gain in an earlier build
+        self._guessed: dict[str, _Encoding] = {}  # pieces started at that gain, by plan
         self._feeds: list[ClipFeed] = []  # their clips, as they come
-        self._feed: ClipFeed | None = None  # the piece being fed now
         self._wrong: list[Future[Piece]] = []  # pieces started at a gain that was not it
 
     def clip_ready(self, index: int, clip: Clip) -> None:
@@ -418,7 +404,9 @@ class PieceEncoder:
             plans = self.groups[self._next]
             if self._meter is None:
                 self._meter = GroupMeter(plans, self.cache)
-                self._guess = self._guess_for(plans, self._meter)
+                # An edited article: its earlier gain (one sentence seldom moves it by a
+                # step) lets its pieces start while the rest is metered.
+                self._guess = None if self._meter.remembered else earlier_gain(plans, self.cache)
             clip = self._clips[self._next_clip]
             self._measure_later(self._meter.feed, clip)
             if self._guess is not None:
@@ -427,54 +415,20 @@ class PieceEncoder:
             if self._next_clip == plans[-1].end:  # the run is whole: encode it
                 clips = [self._clips.pop(i) for i in range(plans[0].first, plans[-1].end)]
                 self._measure_later(self._encode_group, self._meter, clips)
-                self._previous, self._meter = self._meter, None
+                self._meter = None
                 self._next += 1
 
-    def _guess_for(
-        self, plans: list[PiecePlan], meter: GroupMeter
-    ) -> Callable[[], Gain | None] | None:
-        """How a run's pieces may start before its gain is known, if they may: an edited
-        article at the gain an earlier build gave it (one sentence seldom moves it by a
-        step); a run near the end, whose encoding would otherwise be what is left once
-        the voice is done (fewer clips follow it than it holds), at the gain of what has
-        been metered so far."""
-        if meter.remembered is not None:
-            return None
-        earlier = earlier_gain(plans, self.cache)
-        if earlier is not None:
-            return lambda: earlier
-        following = self.groups[-1][-1].end - plans[-1].end
-        if following < plans[-1].end - plans[0].first:
-            return self._gain_so_far
-        return None
-
-    def _gain_so_far(self) -> Gain | None:
-        """The gain the run's clips metered so far call for (or, before any is, the run
-        before it)."""
-        for meter in (self._meter, self._previous):
-            gain = meter.gain_so_far() if meter is not None else None
-            if gain is not None:
-                return gain
-        return None
-
-    def _encode_on_guess(
-        self, plans: list[PiecePlan], index: int, clip: Clip, guess: Callable[[], Gain | None]
-    ) -> None:
+    def _encode_on_guess(self, plans: list[PiecePlan], index: int, clip: Clip, guess: Gain) -> None:
         """A piece is started at the guessed gain on its first clip, and fed the others
         as they come (so an edited piece is encoded up to its new clip while the voice
         speaks it; an unchanged one is found in the cache at once)."""
         plan = next(plan for plan in plans if plan.first <= index < plan.end)
         if index != plan.first:
-            if self._feed is not None:
-                self._feed.put(clip)
+            self._feeds[-1].put(clip)
             return
-        gain = guess()
-        if gain is None:
-            self._feed = None  # this piece waits for the metered gain
-            return
-        self._feed = ClipFeed(clip, plan.end - plan.first)
-        self._feeds.append(self._feed)
-        job = (plan, self._feed, gain, self.cache)
+        feed = ClipFeed(clip, plan.end - plan.first)
+        self._feeds.append(feed)
+        job = (plan, feed, guess, self.cache)
         self._guessed[plan.key] = _Encoding(self._encode.submit(encode_piece, *job), job)
 
     def _measure_later(self, work: Callable[..., Any], *args: Any) -> None:

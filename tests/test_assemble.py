@@ -439,6 +439,11 @@ def test_an_edited_piece_is_encoded_at_its_articles_earlier_gain_while_metering(
         gain_file.unlink()  # metered again
     _, _, _, third = build_edition(edited, wrong, tmp_path / "d.mp3")
     assert [frames(p) for p in third] == [frames(p) for p in after]
+    # What was encoded at the wrong gain left the cache: the next edit must not take it
+    # for the article's gain.
+    kept = pieces.PieceCache(wrong / "pieces")
+    kept_pieces = [kept.get(path.stem) for path in kept.folder.rglob("*.piece")]
+    assert kept_pieces and 9.5 not in {p.gain_db for p in kept_pieces if p}
 
 
 def test_a_piece_on_a_guessed_gain_is_encoded_while_its_new_clip_is_spoken(
@@ -508,67 +513,3 @@ def test_a_piece_on_a_guessed_gain_is_encoded_while_its_new_clip_is_spoken(
     left = [p.name for p in cache.folder.rglob("*") if p.is_file()]
     assert not [name for name in left if name.startswith(TEMP_PREFIX)]
     assert cache.get(expected[edited_piece].key) is None
-
-
-def test_the_last_runs_pieces_start_on_the_gain_metered_so_far(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A run near the edition's end (whose encoding would be what is left once the voice
-    is done) starts its pieces at the gain its clips metered so far call for, while its
-    last clips are still being made; right or wrong, the pieces are those encoding after
-    metering gives."""
-    long_last = long_article_edition("最后一项工程明年完工。")
-    long_last = replace(long_last, articles=long_last.articles[::-1])
-    plans, clips = planned_clips(tmp_path, long_last)
-    article = [p for p in plans if p.group == plans[-1].group - 1]  # the closing follows
-    assert len(article) >= 2 and article[-1].end - article[-1].first >= 2
-    last = article[-1].end - 1  # the article's last clip
-
-    metered = threading.Semaphore(0)
-    feed = pieces.GroupMeter.feed
-
-    def counted(self: pieces.GroupMeter, clip: Clip) -> None:
-        feed(self, clip)
-        metered.release()
-
-    monkeypatch.setattr(pieces.GroupMeter, "feed", counted)
-
-    def encode(folder: str, hold_last: threading.Event | None = None) -> list[pieces.Piece]:
-        encoder = pieces.PieceEncoder(plans, pieces.PieceCache(tmp_path / folder))
-        for index in range(last):
-            encoder.clip_ready(index, clips[index])
-            # as in a build, where clips come a voice's time apart: metered meanwhile
-            assert metered.acquire(timeout=30)
-        if hold_last is not None:
-            assert hold_last.wait(timeout=30), "the last piece did not start before its clip"
-        for index in range(last, len(clips)):
-            encoder.clip_ready(index, clips[index])
-        pieces_ = encoder.finish()
-        while metered.acquire(blocking=False):
-            pass
-        return pieces_
-
-    with monkeypatch.context() as unguessed:
-        unguessed.setattr(pieces.GroupMeter, "gain_so_far", lambda self: None)
-        expected = encode("metered")
-
-    before_last = threading.Event()
-    pcm = pieces._pcm
-
-    def reading(clip: Clip) -> bytes:
-        if threading.current_thread().name.startswith("encode-idle") and clip is clips[last - 1]:
-            before_last.set()  # the last piece is being encoded up to its last clip
-        return pcm(clip)
-
-    monkeypatch.setattr(pieces, "_pcm", reading)
-    guessed = encode("guessed", before_last)
-    assert [frames(p) for p in guessed] == [frames(p) for p in expected]
-
-    assert 9.5 not in {p.gain_db for p in expected}  # so the guess below is wrong
-    monkeypatch.setattr(pieces.GroupMeter, "gain_so_far", lambda self: pieces.Gain(-40.0, 9.5))
-    before_last.clear()
-    wrong = encode("wrong", before_last)
-    assert [frames(p) for p in wrong] == [frames(p) for p in expected]
-    kept = pieces.PieceCache(tmp_path / "wrong")
-    kept_pieces = [kept.get(path.stem) for path in kept.folder.rglob("*.piece")]
-    assert 9.5 not in {p.gain_db for p in kept_pieces if p}  # no wrong gain left to find
