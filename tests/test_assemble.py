@@ -513,3 +513,26 @@ def test_a_piece_on_a_guessed_gain_is_encoded_while_its_new_clip_is_spoken(
     left = [p.name for p in cache.folder.rglob("*") if p.is_file()]
     assert not [name for name in left if name.startswith(TEMP_PREFIX)]
     assert cache.get(expected[edited_piece].key) is None
+
+    # A wrong guess whose piece was done before the gain was: it leaves the cache (a
+    # later edit must not take it for the article's gain); the piece is encoded again.
+    cache = next_build()
+    wrong = pieces.Gain(-40.0, 9.5)
+    assert wrong.gain_db not in {p.gain_db for p in expected}
+    monkeypatch.setattr(pieces, "earlier_gain", lambda plans, c: wrong)
+    wrong_key = pieces.piece_key(run[1], wrong.gain_db)
+    gain = pieces.GroupMeter.gain
+
+    def gain_once_guessed(self: pieces.GroupMeter) -> pieces.Gain:
+        deadline = time.monotonic() + 30
+        while self.plans == run and cache.get(wrong_key) is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return gain(self)
+
+    monkeypatch.setattr(pieces.GroupMeter, "gain", gain_once_guessed)
+    encoder = pieces.PieceEncoder(plans, cache)
+    for index in order:
+        encoder.clip_ready(index, clips[index])
+    after = encoder.finish()
+    assert [frames(p) for p in after] == [frames(p) for p in expected]
+    assert not cache.path_for(wrong_key).exists()
