@@ -104,13 +104,10 @@ class ClipCache:
         self._syncing = pool
         try:
             yield
-        except BaseException:
+        finally:
             self._syncing = None
             pool.shutdown(wait=True)
-            raise
-        self._syncing = None
-        pool.shutdown(wait=True)
-        synced, self._synced = self._synced, []
+            synced, self._synced = self._synced, []
         for future in synced:
             future.result()  # a disk that cannot sync says so
 

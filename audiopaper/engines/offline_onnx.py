@@ -151,8 +151,8 @@ def _session_keeping_copy(
     try:
         session = _session(ort, shipped, threads, optimize=True, save_to=temp)
         if temp is not None:
-            with contextlib.suppress(OSError):
-                digest = hashlib.sha256(temp.read_bytes()).hexdigest()[:16]
+            with contextlib.suppress(OSError, ValueError):  # ValueError: nothing saved
+                digest = _digest(temp)
                 for old in folder.glob(f"onnx-{role}-*.ort"):  # another runtime's or CPU's
                     old.unlink(missing_ok=True)
                 os.replace(temp, folder / f"{stem}-{digest}.ort")
@@ -212,17 +212,20 @@ def _cpu_features() -> str:
     return f"{platform.machine()}\0{platform.processor()}\0{flags}"
 
 
+def _digest(copy: Path) -> str:
+    """A copy's digest (as in its name), hashed where it lies in the page cache: no
+    60 MB read into memory first."""
+    with copy.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as view:
+        return hashlib.sha256(view).hexdigest()[:16]
+
+
 def _check_in_background(copy: Path, digest: str) -> Future[bool]:
     """Whether ``copy``'s bytes still have ``digest``; a damaged copy is deleted."""
     checked: Future[bool] = Future()
 
     def check() -> None:
-        try:  # hashed where it lies in the page cache: no 60 MB copy into memory first
-            with (
-                copy.open("rb") as file,
-                mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as view,
-            ):
-                sound = hashlib.sha256(view).hexdigest()[:16] == digest
+        try:
+            sound = _digest(copy) == digest
         except (OSError, ValueError):  # gone, unreadable, or empty
             sound = False
         if not sound:
