@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from audiopaper.cache import CachedClip, ClipCache, cache_key
 from audiopaper.engines import Engine, Synthesis, Voice
@@ -192,9 +192,14 @@ def synthesize_all(
     by_key: dict[str, list[int]] = {}
     for index in missing:
         by_key.setdefault(jobs[index].key, []).append(index)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures: dict[Future[CachedClip], list[int]] = {
-            pool.submit(_synthesize_one, jobs[indexes[0]], cache): indexes
+    # The voice's threads only speak; one thread trims, checks and stores what they
+    # said (~2.5 ms a clip that the model's thread no longer waits on between clips).
+    with (
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="clip-store") as storing,
+        ThreadPoolExecutor(max_workers=max(1, workers)) as pool,
+    ):
+        futures: dict[Future[Any], list[int]] = {
+            pool.submit(_speak, jobs[indexes[0]], cache, storing): indexes
             for indexes in by_key.values()
         }
         try:
@@ -209,13 +214,15 @@ def synthesize_all(
 
 
 def _collect(
-    futures: dict[Future[CachedClip], list[int]],
+    futures: dict[Future[Any], list[int]],
     jobs: list[Job],
     clips: dict[int, Clip],
     report: SynthesisReport,
     progress: Progress | None,
     ready: Ready | None = None,
 ) -> None:
+    """Each job's future gives the future of its stored clip (see :func:`_speak`), or
+    the stored clip itself."""
     pending = set(futures)
     while pending:
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -223,6 +230,10 @@ def _collect(
             if future.exception() is not None:
                 raise _as_engine_error(future.exception(), jobs[futures[future][0]])
             entry = future.result()
+            if isinstance(entry, Future):  # spoken: now wait for it to be stored
+                futures[entry] = futures[future]
+                pending.add(entry)
+                continue
             report.notes.extend(entry.notes)
             for index in futures[future]:
                 clips[index] = clip_for(jobs[index].segment, entry, reused=False)
@@ -233,8 +244,15 @@ def _collect(
                     ready(index, clips[index])
 
 
-def _synthesize_one(job: Job, cache: ClipCache) -> CachedClip:
-    rendered = render_clip(job.engine, job.voice, job.segment)
+def _speak(job: Job, cache: ClipCache, storing: ThreadPoolExecutor) -> Future[CachedClip]:
+    """The engine's answer (on a voice thread), handed to ``storing`` to be finished and
+    cached in order."""
+    result = job.engine.synthesize(job.segment.spoken_text, job.voice)
+    return storing.submit(_store, job, result, cache)
+
+
+def _store(job: Job, result: Synthesis, cache: ClipCache) -> CachedClip:
+    rendered = finish_clip(job.engine, job.voice, job.segment, result)
     return cache.put(job.key, rendered.pcm, PCM_RATE, rendered.boundaries, rendered.notes)
 
 
@@ -250,9 +268,13 @@ class RenderedClip:
 def render_clip(engine: Engine, voice: Voice, segment: Segment) -> RenderedClip:
     """Synthesize, resample, trim, quantize: the same steps wherever it runs (here or
     on a cluster worker), so the bytes are the same."""
+    return finish_clip(engine, voice, segment, engine.synthesize(segment.spoken_text, voice))
+
+
+def finish_clip(engine: Engine, voice: Voice, segment: Segment, result: Synthesis) -> RenderedClip:
+    """An engine's answer checked, resampled, trimmed and quantized."""
     import numpy as np
 
-    result = engine.synthesize(segment.spoken_text, voice)
     check_clip(engine.info.name, segment.spoken_text, result, voice.rate)
     samples, boundaries = _trim(_resample(result))
     pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2").tobytes()
