@@ -19,7 +19,7 @@ import json
 import os
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -89,6 +89,7 @@ def cluster_synthesizer(address: str, pinyin: dict[str, list[str]]) -> Callable[
         report: SynthesisReport | None = None,
         cached: dict[int, Clip] | None = None,
         ready: Callable[[int, Clip], None] | None = None,
+        order: Sequence[int] | None = None,
     ) -> list[Clip]:
         report = report if report is not None else SynthesisReport()
         clips = dict(cached) if cached is not None else cached_clips(jobs, cache)
@@ -100,7 +101,7 @@ def cluster_synthesizer(address: str, pinyin: dict[str, list[str]]) -> Callable[
             if ready:
                 ready(index, clips[index])
         by_key: dict[str, list[int]] = {}
-        for index in (i for i in range(len(jobs)) if i not in clips):
+        for index in (i for i in (range(len(jobs)) if order is None else order) if i not in clips):
             by_key.setdefault(jobs[index].key, []).append(index)
         requests = {key: _request(jobs[ix[0]], readings, cache) for key, ix in by_key.items()}
         for key, entry in _run(client, requests, cache):

@@ -388,6 +388,7 @@ def _build_fresh(
                 report=report,
                 cached=cached,
                 ready=encoder.clip_ready,  # each article is encoded as soon as it is whole
+                order=encoder.synthesis_order(),
             )
     except BaseException:
         encoder.cancel()

@@ -4,7 +4,7 @@ so a run that fails or is killed keeps everything it already paid for."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -173,10 +173,12 @@ def synthesize_all(
     report: SynthesisReport | None = None,
     cached: dict[int, Clip] | None = None,
     ready: Ready | None = None,
+    order: Sequence[int] | None = None,
 ) -> list[Clip]:
     """Clips for every job, in order. ``cached`` is :func:`cached_clips`'s answer when
     the caller already asked (each lookup reads and verifies the whole entry); ``ready``
-    hears of each clip as soon as it exists (the encoder starts on them meanwhile)."""
+    hears of each clip as soon as it exists (the encoder starts on them meanwhile);
+    ``order`` (job indexes) is the order to synthesize in, the jobs' own by default."""
     report = report if report is not None else SynthesisReport()
     clips: dict[int, Clip] = dict(cached) if cached is not None else cached_clips(jobs, cache)
     report.reused += len(clips)
@@ -187,7 +189,7 @@ def synthesize_all(
             progress(clip)
         if ready:
             ready(index, clip)
-    missing = [i for i in range(len(jobs)) if i not in clips]
+    missing = [i for i in (range(len(jobs)) if order is None else order) if i not in clips]
     # Identical texts in one edition are synthesized once.
     by_key: dict[str, list[int]] = {}
     for index in missing:

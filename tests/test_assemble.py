@@ -303,6 +303,42 @@ def test_clips_metered_as_they_arrive_in_any_order(tmp_path: Path) -> None:
     assert all(p.reused for p in again)
 
 
+def test_the_opening_is_spoken_last_so_the_last_article_encodes_meanwhile(tmp_path: Path) -> None:
+    """The voice speaks the opening last: the last article's pieces are encoded before
+    the opening's clips come, and the edition's pieces still come out in its order."""
+    plans, clips = planned_clips(tmp_path)
+    opening = [
+        i for i in range(len(clips)) if any(p.group == 0 and p.first <= i < p.end for p in plans)
+    ]
+    encoder = pieces.PieceEncoder(plans, pieces.PieceCache(tmp_path / "pieces"))
+    order = encoder.synthesis_order()
+    assert sorted(order) == list(range(len(clips)))
+    assert order[-len(opening) :] == opening and order[: -len(opening)] == sorted(
+        order[: -len(opening)]
+    )
+    for index in order[: -len(opening)]:
+        encoder.clip_ready(index, clips[index])
+    last_article = [p for p in plans if p.group == plans[-1].group]
+
+    def encoded(plan: pieces.PiecePlan) -> bool:
+        gain = encoder.cache.get_gain(plan.group_key)
+        return (
+            gain is not None and encoder.cache.get(pieces.piece_key(plan, gain.gain_db)) is not None
+        )
+
+    deadline = time.monotonic() + 60
+    while not all(encoded(plan) for plan in last_article):
+        assert time.monotonic() < deadline, "the last article waited for the opening"
+        time.sleep(0.05)
+    for index in opening:
+        encoder.clip_ready(index, clips[index])
+    done = encoder.finish()
+    reference = pieces.PieceEncoder(plans, pieces.PieceCache(tmp_path / "reference"))
+    for index, clip in enumerate(clips):
+        reference.clip_ready(index, clip)
+    assert [p.path.read_bytes() for p in done] == [p.path.read_bytes() for p in reference.finish()]
+
+
 @pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux's")
 def test_lowest_priority_holds_for_the_thread_and_the_ffmpeg_it_starts() -> None:
     seen: dict[str, int] = {}
