@@ -19,6 +19,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench"
         ("startup_bench.py", "median/target"),
         ("edge_bench.py", "max in flight"),
         ("voice_bench.py", "vocoder RTF"),
+        ("bookkeeping_bench.py", "voice gap ms/clip"),
     ],
 )
 def test_quick_mode_prints_its_table(script: str, header: str) -> None:
