@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -104,3 +105,40 @@ def test_a_reader_that_stops_early_gets_no_error(tmp_path: Path) -> None:
     reader.stdout.close()
     stderr = reader.stderr.read().decode()
     assert reader.wait() == 141 and stderr == ""
+
+
+def test_a_command_ends_without_teardown_and_keeps_what_exit_handlers_save(
+    tmp_path: Path,
+) -> None:
+    """The process ends once its threads and exit handlers are done: what the handlers
+    registered during the command save (the kept regex programs) is saved, the output
+    is all there, and Python's teardown (freeing every object) is skipped."""
+    witness = tmp_path / "torn-down"
+    code = (
+        "import os, sys\n"
+        "class Witness:  # what it needs is bound now: the teardown empties modules\n"
+        f"    def __del__(self, path={str(witness)!r}, make=os.open, close=os.close,"
+        " flags=os.O_CREAT | os.O_WRONLY):\n"
+        "        close(make(path, flags))\n"
+        "witness = Witness()  # freed only by the teardown\n"
+        "from audiopaper.cli import main\n"
+        f"sys.argv = ['audiopaper', 'plan', {str(EXAMPLES / 'binjiang-daily-2024-03-18.txt')!r},"
+        " '--json']\n"
+        "main()\n"
+    )
+    models = tmp_path / "models"
+    env = {**os.environ, "AUDIOPAPER_MODEL_CACHE": str(models)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["articles"]) >= 5  # every byte flushed
+    assert list(models.glob("regex-programs-*.bin"))
+    assert not witness.exists()
+    # A failing command ends the same way, with its own code.
+    failed = subprocess.run(
+        [sys.executable, "-c", code.replace("'plan'", "'build'").replace("'--json'", "'--bogus'")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert failed.returncode == 1 and "no such option" in failed.stderr.lower()
+    assert not witness.exists()
