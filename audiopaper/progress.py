@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -10,13 +12,19 @@ if TYPE_CHECKING:
 
 
 class RichReporter:
-    """rich (~0.3 s to import) is loaded at the first stage or note, so a rebuild that
-    finds nothing to do never pays for it."""
+    """rich (~0.05-0.3 s to import) is loaded at the first stage or note, and only for
+    a terminal: a rebuild that finds nothing to do, cron and pipes never pay for it."""
 
     def __init__(self, quiet: bool = False) -> None:
         self._quiet = quiet
         self._progress: Progress | None = None
         self.task: TaskID | None = None
+        # Bars are for people at a terminal; cron and pipes get the summary line only,
+        # and an error stays the one line on stderr. (rich still decides for a terminal,
+        # and for one its environment variables force.)
+        self._bars = not quiet and (
+            sys.stderr.isatty() or "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ
+        )
 
     @property
     def progress(self) -> Progress:
@@ -37,8 +45,6 @@ class RichReporter:
         )
 
         console = Console(stderr=True)
-        # Bars are for people at a terminal; cron and pipes get the summary line only,
-        # and an error stays the one line on stderr.
         quiet = self._quiet or not console.is_terminal
         progress = Progress(
             SpinnerColumn(),
@@ -69,6 +75,8 @@ class RichReporter:
             self._progress.stop()
 
     def stage(self, name: str, total: int | None = None) -> None:
+        if not self._bars:
+            return
         self._finish_task()
         self.task = self.progress.add_task(name, total=total if total is not None else 1)
 
@@ -78,7 +86,11 @@ class RichReporter:
 
     def note(self, message: str) -> None:
         """Warnings reach stderr even in --quiet runs: cron mail should carry them."""
-        self.progress.console.print(f"audiopaper: warning: {message}", highlight=False)
+        line = f"audiopaper: warning: {message}"
+        if self._bars:  # above the bars, which rich redraws below it
+            self.progress.console.print(line, highlight=False, markup=False)
+        else:
+            print(line, file=sys.stderr, flush=True)
 
     def _finish_task(self) -> None:
         if self.task is not None:

@@ -142,3 +142,45 @@ def test_a_command_ends_without_teardown_and_keeps_what_exit_handlers_save(
     )
     assert failed.returncode == 1 and "no such option" in failed.stderr.lower()
     assert not witness.exists()
+
+
+def _build_tiny(tmp_path: Path, name: str, stderr: int) -> subprocess.Popen[bytes]:
+    page = tmp_path / f"{name}.md"  # no date anywhere: the build says it dated it today
+    page.write_text("# 江城晚报\n\n## 新区开工重点项目\n\n新区今天开工五个项目。\n", "utf-8")
+    return subprocess.Popen(
+        [sys.executable, "-m", "audiopaper", "build", str(page), "--out", str(tmp_path / name)],
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        env={k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")},
+    )
+
+
+def test_bars_only_at_a_terminal_and_warnings_either_way(tmp_path: Path) -> None:
+    """A terminal sees the stages' bars; a pipe (cron) only the warnings, one plain line
+    each (and rich is not even loaded for it)."""
+    import pty
+
+    piped = _build_tiny(tmp_path, "piped", subprocess.PIPE)
+    _, err = piped.communicate(timeout=300)
+    assert piped.returncode == 0, err.decode()
+    lines = err.decode().splitlines()
+    assert lines and all(line.startswith("audiopaper: warning: ") for line in lines), lines
+    assert any("dated today" in line for line in lines)
+    assert "Synthesizing" not in err.decode()
+
+    leader, follower = pty.openpty()
+    at_terminal = _build_tiny(tmp_path, "terminal", follower)
+    os.close(follower)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the build
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(leader)
+    assert at_terminal.wait(timeout=300) == 0
+    text = seen.decode(errors="replace")
+    assert "Synthesizing" in text and "dated today" in text
