@@ -157,7 +157,7 @@ def _build_tiny(tmp_path: Path, name: str, stderr: int) -> subprocess.Popen[byte
 
 def test_bars_only_at_a_terminal_and_warnings_either_way(tmp_path: Path) -> None:
     """A terminal sees the stages' bars; a pipe (cron) only the warnings, one plain line
-    each (and rich is not even loaded for it)."""
+    each."""
     import pty
 
     piped = _build_tiny(tmp_path, "piped", subprocess.PIPE)
