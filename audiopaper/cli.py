@@ -629,11 +629,11 @@ def _end_without_teardown() -> None:
     kept regex programs are saved there), end at once: freeing the voice's arenas and
     the word and phrase tables' millions of small objects took 0.2-0.25 s after a build,
     a sixth of a one-sentence rebuild, for memory the system takes back anyway. Only
-    after ``main`` chose its exit code: a crash or an interrupt leaves the usual way."""
+    once ``main`` has chosen the exit code: an uncaught exception leaves the usual way."""
     if not _exit_code:
         return
     logging = sys.modules.get("logging")
-    if logging is not None:  # its handler was registered before this one: it would run after
+    if logging is not None:  # in case it was imported before main(): its handler runs later
         logging.shutdown()
     try:
         sys.stdout.flush()
