@@ -3,11 +3,12 @@ into pieces of about half a minute at sentence pauses, each ending in the silenc
 its last sentence.
 
 An article's gain is measured from its clips in one pass, each clip metered as soon as it
-and those before it in its article exist, and its pieces are encoded while later articles are still
-being synthesized. A piece is cached under a key made of its clips' keys, its pauses and its
-article's gain: an unchanged article keeps its exact frames, and an edit re-encodes only the
-piece it touches (or its article's pieces, when the edit moves the article's gain by a
-step). The pieces are then joined at frame boundaries behind one Info frame for the file.
+and those before it in its article exist, and its pieces are encoded while later articles
+are still being synthesized. A piece is cached under a key made of its clips' keys, its
+pauses and its article's gain: an unchanged article keeps its exact frames, and an edit
+re-encodes only the piece it touches (or its article's pieces, when the edit moves the
+article's gain by a step). The pieces are then joined at frame boundaries behind one Info
+frame for the file.
 """
 
 from __future__ import annotations
@@ -381,7 +382,7 @@ class PieceEncoder:
             self.groups[plan.group].append(plan)
         self.cache = cache
         self._clips: dict[int, Clip] = {}
-        self._order = [*range(1, len(self.groups)), 0][-len(self.groups) :]
+        self._order = [*range(1, len(self.groups)), 0] if self.groups else []
         self._turn = 0  # the run being metered, by its place in ``_order``
         self._next_clip = self.groups[self._order[0]][0].first if self.groups else 0
         self._meter: GroupMeter | None = None
