@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
@@ -158,7 +160,7 @@ def _build_tiny(tmp_path: Path, name: str, stderr: int) -> subprocess.Popen[byte
 def test_bars_only_at_a_terminal_and_warnings_either_way(tmp_path: Path) -> None:
     """A terminal sees the stages' bars; a pipe (cron) only the warnings, one plain line
     each."""
-    import pty
+    pty = pytest.importorskip("pty", reason="pseudo-terminals are POSIX's")
 
     piped = _build_tiny(tmp_path, "piped", subprocess.PIPE)
     _, err = piped.communicate(timeout=300)
