@@ -30,10 +30,9 @@ from audiopaper.errors import AudiopaperError, ConfigError, EngineError, EngineU
 from audiopaper.models import Boundary, Clip, Segment
 from audiopaper.synthesize import (
     PCM_RATE,
+    Handover,
     Job,
     SynthesisReport,
-    cached_clips,
-    clip_for,
     render_clip,
 )
 
@@ -91,30 +90,12 @@ def cluster_synthesizer(address: str, pinyin: dict[str, list[str]]) -> Callable[
         ready: Callable[[int, Clip], None] | None = None,
         order: Sequence[int] | None = None,
     ) -> list[Clip]:
-        report = report if report is not None else SynthesisReport()
-        clips = dict(cached) if cached is not None else cached_clips(jobs, cache)
-        report.reused += len(clips)
-        for index in sorted(clips):
-            report.notes.extend(clips[index].notes)
-            if progress:
-                progress(clips[index])
-            if ready:
-                ready(index, clips[index])
-        by_key: dict[str, list[int]] = {}
-        for index in (i for i in (range(len(jobs)) if order is None else order) if i not in clips):
-            by_key.setdefault(jobs[index].key, []).append(index)
+        handover = Handover.start(jobs, cache, cached, report, progress, ready)
+        by_key = handover.missing_by_key(order)
         requests = {key: _request(jobs[ix[0]], readings, cache) for key, ix in by_key.items()}
         for key, entry in _run(client, requests, cache):
-            report.notes.extend(entry.notes)
-            for index in by_key[key]:
-                clips[index] = clip_for(jobs[index].segment, entry, reused=False)
-                report.synthesized += 1
-                if progress:
-                    progress(clips[index])
-                if ready:  # as soon as it exists: an encoder may start on it
-                    ready(index, clips[index])
-        report.notes = list(dict.fromkeys(report.notes))
-        return [clips[i] for i in range(len(jobs))]
+            handover.made(entry, by_key[key])
+        return handover.result()
 
     return synthesize
 

@@ -166,6 +166,64 @@ def cached_clips(jobs: list[Job], cache: ClipCache) -> dict[int, Clip]:
     return found
 
 
+@dataclass
+class Handover:
+    """Where clips go as they exist, for any synthesizer (these threads or a cluster):
+    counted in the report, shown as progress, handed to ``ready`` (the encoder)."""
+
+    jobs: list[Job]
+    clips: dict[int, Clip]  # by job index: the reused ones, then each one made
+    report: SynthesisReport
+    progress: Progress | None = None
+    ready: Ready | None = None
+
+    @classmethod
+    def start(
+        cls,
+        jobs: list[Job],
+        cache: ClipCache,
+        cached: dict[int, Clip] | None,
+        report: SynthesisReport | None,
+        progress: Progress | None,
+        ready: Ready | None,
+    ) -> Handover:
+        """The cached clips (looked up unless ``cached`` has them), handed on first."""
+        clips = dict(cached) if cached is not None else cached_clips(jobs, cache)
+        report = report if report is not None else SynthesisReport()
+        handover = cls(jobs, clips, report, progress, ready)
+        handover.report.reused += len(clips)
+        for index in sorted(clips):
+            handover.report.notes.extend(clips[index].notes)  # still says what it lacks
+            handover._hand_on(index)
+        return handover
+
+    def missing_by_key(self, order: Sequence[int] | None) -> dict[str, list[int]]:
+        """The jobs still to make, in ``order`` (the jobs' own by default); identical
+        texts in one edition are made once."""
+        by_key: dict[str, list[int]] = {}
+        for index in range(len(self.jobs)) if order is None else order:
+            if index not in self.clips:
+                by_key.setdefault(self.jobs[index].key, []).append(index)
+        return by_key
+
+    def made(self, entry: CachedClip, indexes: list[int]) -> None:
+        self.report.notes.extend(entry.notes)
+        for index in indexes:
+            self.clips[index] = clip_for(self.jobs[index].segment, entry, reused=False)
+            self.report.synthesized += 1
+            self._hand_on(index)
+
+    def _hand_on(self, index: int) -> None:
+        if self.progress:
+            self.progress(self.clips[index])
+        if self.ready:  # as soon as it exists: the encoder may start on it
+            self.ready(index, self.clips[index])
+
+    def result(self) -> list[Clip]:
+        self.report.notes = list(dict.fromkeys(self.report.notes))  # one line per problem
+        return [self.clips[i] for i in range(len(self.jobs))]
+
+
 def synthesize_all(
     jobs: list[Job],
     cache: ClipCache,
@@ -180,21 +238,8 @@ def synthesize_all(
     the caller already asked (each lookup reads and verifies the whole entry); ``ready``
     hears of each clip as soon as it exists (the encoder starts on them meanwhile);
     ``order`` (job indexes) is the order to synthesize in, the jobs' own by default."""
-    report = report if report is not None else SynthesisReport()
-    clips: dict[int, Clip] = dict(cached) if cached is not None else cached_clips(jobs, cache)
-    report.reused += len(clips)
-    for index in sorted(clips):
-        clip = clips[index]
-        report.notes.extend(clip.notes)  # a reused clip still reports what it lacks
-        if progress:
-            progress(clip)
-        if ready:
-            ready(index, clip)
-    missing = [i for i in (range(len(jobs)) if order is None else order) if i not in clips]
-    # Identical texts in one edition are synthesized once.
-    by_key: dict[str, list[int]] = {}
-    for index in missing:
-        by_key.setdefault(jobs[index].key, []).append(index)
+    handover = Handover.start(jobs, cache, cached, report, progress, ready)
+    by_key = handover.missing_by_key(order)
     # The voice's threads only speak; one thread trims, checks and stores what they
     # said (~2.5 ms a clip that the model's thread no longer waits on between clips).
     with (
@@ -206,24 +251,16 @@ def synthesize_all(
             for indexes in by_key.values()
         }
         try:
-            _collect(futures, jobs, clips, report, progress, ready)
+            _collect(futures, handover)
         except BaseException:
             # A failed segment or Ctrl-C: drop what is queued, let running ones finish
             # (their clips are cached), and go.
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-    report.notes = list(dict.fromkeys(report.notes))  # one line per distinct problem
-    return [clips[i] for i in range(len(jobs))]
+    return handover.result()
 
 
-def _collect(
-    futures: dict[Future[Any], list[int]],
-    jobs: list[Job],
-    clips: dict[int, Clip],
-    report: SynthesisReport,
-    progress: Progress | None,
-    ready: Ready | None = None,
-) -> None:
+def _collect(futures: dict[Future[Any], list[int]], handover: Handover) -> None:
     """Each job's future gives the future of its stored clip (see :func:`_speak`), or
     the stored clip itself. Futures report to a queue as they finish: waiting on the
     pending set again after each one cost a long edition's main thread seconds (1,700
@@ -236,21 +273,14 @@ def _collect(
         future = finished.get()
         remaining -= 1
         if future.exception() is not None:
-            raise _as_engine_error(future.exception(), jobs[futures[future][0]])
+            raise _as_engine_error(future.exception(), handover.jobs[futures[future][0]])
         entry = future.result()
         if isinstance(entry, Future):  # spoken: now wait for it to be stored
             futures[entry] = futures[future]
             remaining += 1
             entry.add_done_callback(finished.put)
             continue
-        report.notes.extend(entry.notes)
-        for index in futures[future]:
-            clips[index] = clip_for(jobs[index].segment, entry, reused=False)
-            report.synthesized += 1
-            if progress:
-                progress(clips[index])
-            if ready:
-                ready(index, clips[index])
+        handover.made(entry, futures[future])
 
 
 def _speak(job: Job, cache: ClipCache, storing: ThreadPoolExecutor) -> Future[CachedClip]:
